@@ -1,0 +1,48 @@
+"""Which screens each role gets. A page not listed for a role is never registered, so its URL does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from services.roles import ADMIN, CITY_LEADER, CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
+
+ALL_STAFF = frozenset({ADMIN, CITY_LEADER, LEADER, CLERK, SPECIALIST, DEPARTMENT_HEAD})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    section: str
+    roles: frozenset[str]
+
+
+# Features add their screens here; the order is the order in the sidebar.
+PAGES: list[PageSpec] = [
+    PageSpec("pages/home.py", "Trang chủ", ":material/home:", "Chung", ALL_STAFF),
+    PageSpec("pages/admin_users.py", "Tài khoản cán bộ", ":material/group:", "Quản trị", frozenset({ADMIN})),
+    PageSpec("pages/admin_departments.py", "Phòng chuyên môn", ":material/domain:", "Quản trị", frozenset({ADMIN})),
+    PageSpec(
+        "pages/admin_audit.py",
+        "Nhật ký hệ thống",
+        ":material/history:",
+        "Quản trị",
+        frozenset({ADMIN, LEADER, CITY_LEADER}),
+    ),
+    PageSpec("pages/account.py", "Đổi mật khẩu", ":material/key:", "Chung", ALL_STAFF),
+]
+
+
+def pages_for(actor: Actor, *, password_change_only: bool = False) -> dict[str, list]:
+    if password_change_only:
+        return {"": [st.Page("pages/account.py", title="Đổi mật khẩu", icon=":material/key:", default=True)]}
+    sections: dict[str, list] = {}
+    for spec in PAGES:
+        if actor.roles & spec.roles:
+            sections.setdefault(spec.section, []).append(
+                st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == "pages/home.py")
+            )
+    return sections

@@ -1,0 +1,105 @@
+"""Typed settings, read once from the environment and `.streamlit/secrets.toml`, validated at start-up."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'motcua.db'}"
+PLACEHOLDER_KEYS = {"", "change-me", "changeme", "secret", "placeholder", "replace-me", "demo"}
+MIN_COOKIE_KEY_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """A setting is missing or unsafe; the message says which and why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    demo_mode: bool
+    cookie_key: str
+    cookie_name: str
+    token_secret: str
+    storage_backend: str
+    storage_dir: Path
+    supabase_url: str
+    supabase_key: str
+    supabase_bucket: str
+    public_base_url: str
+
+
+def _secrets() -> dict:
+    path = Path(os.environ.get("MOTCUA_SECRETS_FILE", SECRETS_FILE))
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _pick(env: str, section: dict, key: str, default: str = "") -> str:
+    if os.environ.get(env):
+        return os.environ[env]
+    value = section.get(key)
+    return default if value is None or value == "" else str(value)
+
+
+def _is_true(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings() -> Settings:
+    secrets = _secrets()
+    database = secrets.get("database", {})
+    app = secrets.get("app", {})
+    storage = secrets.get("storage", {})
+    supabase = secrets.get("supabase", {})
+    settings = Settings(
+        database_url=_pick("DATABASE_URL", database, "url", DEFAULT_DATABASE_URL),
+        demo_mode=_is_true(_pick("MOTCUA_DEMO", app, "demo_mode", "true")),
+        cookie_key=_pick("MOTCUA_COOKIE_KEY", app, "cookie_key"),
+        cookie_name=_pick("MOTCUA_COOKIE_NAME", app, "cookie_name", "motcua_auth"),
+        token_secret=_pick("MOTCUA_TOKEN_SECRET", app, "token_secret"),
+        storage_backend=_pick("MOTCUA_STORAGE", storage, "backend", "local"),
+        storage_dir=Path(_pick("MOTCUA_STORAGE_DIR", storage, "dir", str(ROOT / "data" / "files"))),
+        supabase_url=_pick("SUPABASE_URL", supabase, "url"),
+        supabase_key=_pick("SUPABASE_KEY", supabase, "key"),
+        supabase_bucket=_pick("SUPABASE_BUCKET", supabase, "bucket", "dossier-files"),
+        public_base_url=_pick("MOTCUA_PUBLIC_BASE_URL", app, "public_base_url", "http://localhost:8501"),
+    )
+    return _with_demo_secrets(settings) if settings.demo_mode else _validated(settings)
+
+
+def _with_demo_secrets(settings: Settings) -> Settings:
+    """Demo mode runs with fixed, publicly known keys so `make run` needs no set-up; never use it for real data."""
+    demo_key = "demo-only-cookie-key-not-for-production-use-0123456789"
+    return replace(
+        settings,
+        cookie_key=settings.cookie_key or demo_key,
+        token_secret=settings.token_secret or demo_key + "-tokens",
+    )
+
+
+def _validated(settings: Settings) -> Settings:
+    _require_secret("cookie_key", "MOTCUA_COOKIE_KEY", settings.cookie_key)
+    _require_secret("token_secret", "MOTCUA_TOKEN_SECRET", settings.token_secret)
+    if settings.storage_backend not in {"local", "supabase"}:
+        raise SettingsError(
+            f"[storage] backend phải là 'local' hoặc 'supabase', không phải '{settings.storage_backend}'."
+        )
+    if settings.storage_backend == "supabase" and not (settings.supabase_url and settings.supabase_key):
+        raise SettingsError("Lưu tệp trên Supabase cần [supabase] url và key trong .streamlit/secrets.toml.")
+    return settings
+
+
+def _require_secret(name: str, env: str, value: str) -> None:
+    if value.strip().lower() in PLACEHOLDER_KEYS or len(value) < MIN_COOKIE_KEY_LENGTH:
+        raise SettingsError(
+            f"Chưa cấu hình khóa bí mật [app] {name} (hoặc biến môi trường {env}): cần ít nhất "
+            f"{MIN_COOKIE_KEY_LENGTH} ký tự ngẫu nhiên, không dùng giá trị mẫu. "
+            'Tạo bằng: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )

@@ -1,0 +1,199 @@
+"""Working-time arithmetic for legal deadlines: office sessions, public holidays, swapped days, the 15:00 rule.
+
+Pure functions over a WorkingCalendar value; nothing here reads the database or the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from itertools import pairwise
+
+import holidays
+
+from services.clock import LOCAL_TZ
+from services.errors import ValidationError
+
+HOURS_PER_WORKING_DAY = 8
+NEAR_DUE_SECONDS = 24 * 3600
+MAX_SEARCH_DAYS = 3 * 366
+DEADLINE_KINDS = {
+    "same_day": "Trong ngày",
+    "working_days": "Ngày làm việc",
+    "working_hours": "Giờ làm việc",
+    "calendar_days": "Ngày (lịch)",
+}
+WEEKDAY_LABELS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+Session = tuple[time, time]
+
+SAMPLE_SESSIONS: dict[int, tuple[Session, ...]] = {
+    weekday: ((time(7, 30), time(11, 30)), (time(13, 0), time(17, 0))) for weekday in range(5)
+}
+
+
+@lru_cache(maxsize=64)
+def public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+
+@lru_cache(maxsize=64)
+def government_working_weekends(year: int) -> frozenset[date]:
+    calendar = holidays.country_holidays("VN", years=year)
+    return frozenset(d for d in calendar.weekend_workdays if d.year == year)
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Office sessions by weekday (0 = Monday) plus local overrides of the national calendar."""
+
+    sessions: dict[int, tuple[Session, ...]] = field(default_factory=lambda: dict(SAMPLE_SESSIONS))
+    extra_days_off: frozenset[date] = frozenset()
+    extra_working_days: frozenset[date] = frozenset()
+
+    def __post_init__(self):
+        validate_sessions(self.sessions)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.extra_days_off:
+            return False
+        if day in self.extra_working_days or day in government_working_weekends(day.year):
+            return bool(self._weekday_sessions(day))
+        return bool(self.sessions.get(day.weekday())) and day not in public_holidays(day.year)
+
+    def _weekday_sessions(self, day: date) -> tuple[Session, ...]:
+        """A Saturday made a working day keeps its own sessions if it has any, else works like a Monday."""
+        return self.sessions.get(day.weekday()) or self.sessions.get(0) or next(iter(self.sessions.values()), ())
+
+    def sessions_on(self, day: date) -> list[tuple[datetime, datetime]]:
+        if not self.is_working_day(day):
+            return []
+        return [(_at(day, start), _at(day, end)) for start, end in self._weekday_sessions(day)]
+
+    def close_of(self, day: date) -> datetime:
+        return self.sessions_on(day)[-1][1]
+
+    def next_working_day(self, day: date) -> date:
+        for candidate in _days_from(day + timedelta(days=1)):
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValidationError("Lịch làm việc không có ngày làm việc nào trong ba năm tới.")
+
+    def working_day_on_or_after(self, day: date) -> date:
+        return day if self.is_working_day(day) else self.next_working_day(day)
+
+    def add(self, start: datetime, seconds: float) -> datetime:
+        """The earliest moment by which `seconds` of office time have elapsed since `start`."""
+        if seconds <= 0:
+            return start
+        remaining = seconds
+        for seg_start, seg_end in self._segments_from(start):
+            length = (seg_end - seg_start).total_seconds()
+            if remaining <= length:
+                return seg_start + timedelta(seconds=remaining)
+            remaining -= length
+        raise ValidationError("Thời hạn vượt quá ba năm làm việc; kiểm tra lại cấu hình.")
+
+    def between(self, start: datetime, end: datetime) -> float:
+        """Office seconds from start to end; negative when end is before start."""
+        if end < start:
+            return -self.between(end, start)
+        total = 0.0
+        for seg_start, seg_end in self._segments_from(start):
+            if seg_start >= end:
+                break
+            total += (min(seg_end, end) - seg_start).total_seconds()
+        return total
+
+    def _segments_from(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
+        start = start.astimezone(LOCAL_TZ)
+        for day in _days_from(start.date()):
+            for seg_start, seg_end in self.sessions_on(day):
+                if seg_end > start:
+                    yield max(seg_start, start), seg_end
+
+
+def _days_from(day: date) -> Iterator[date]:
+    for offset in range(MAX_SEARCH_DAYS):
+        yield day + timedelta(days=offset)
+
+
+def _at(day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, tzinfo=LOCAL_TZ)
+
+
+def validate_sessions(sessions: dict[int, tuple[Session, ...]]) -> None:
+    if not any(sessions.values()):
+        raise ValidationError("Phải có ít nhất một buổi làm việc trong tuần.")
+    for weekday, day_sessions in sessions.items():
+        if weekday not in range(7):
+            raise ValidationError("Thứ trong tuần không hợp lệ.")
+        ordered = sorted(day_sessions)
+        for start, end in ordered:
+            if start >= end:
+                raise ValidationError(f"{WEEKDAY_LABELS[weekday]}: giờ kết thúc phải sau giờ bắt đầu.")
+        for (_, end), (next_start, _) in pairwise(ordered):
+            if next_start < end:
+                raise ValidationError(f"{WEEKDAY_LABELS[weekday]}: các buổi làm việc bị chồng lên nhau.")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    amount: int
+    cutoff: time | None = None
+
+    def __post_init__(self):
+        if self.kind not in DEADLINE_KINDS:
+            raise ValidationError("Loại thời hạn không hợp lệ.")
+        if self.kind != "same_day" and self.amount <= 0:
+            raise ValidationError("Thời hạn giải quyết phải lớn hơn 0.")
+
+
+def due_at(calendar: WorkingCalendar, deadline: Deadline, received_at: datetime) -> datetime:
+    received = received_at.astimezone(LOCAL_TZ)
+    if deadline.kind == "same_day":
+        return _same_day_due(calendar, received, deadline.cutoff)
+    if deadline.kind == "working_days":
+        return calendar.add(received, deadline.amount * HOURS_PER_WORKING_DAY * 3600)
+    if deadline.kind == "working_hours":
+        return calendar.add(received, deadline.amount * 3600)
+    target = calendar.working_day_on_or_after(received.date() + timedelta(days=deadline.amount))
+    return calendar.close_of(target)
+
+
+def _same_day_due(calendar: WorkingCalendar, received: datetime, cutoff: time | None) -> datetime:
+    day = received.date()
+    if calendar.is_working_day(day):
+        close = calendar.close_of(day)
+        after_cutoff = cutoff is not None and received.time() > cutoff
+        if received < close and not after_cutoff:
+            return close
+    return calendar.close_of(calendar.next_working_day(day))
+
+
+def extend_by_pause(calendar: WorkingCalendar, due: datetime, paused_from: datetime, resumed_at: datetime) -> datetime:
+    """A supplement request stops the clock: the appointment moves later by the office time it was paused."""
+    return calendar.add(due, calendar.between(paused_from, resumed_at))
+
+
+def remaining_seconds(calendar: WorkingCalendar, due: datetime, at: datetime) -> float:
+    return calendar.between(at, due)
+
+
+def is_overdue(due: datetime, at: datetime) -> bool:
+    return at > due
+
+
+def is_near_due(calendar: WorkingCalendar, due: datetime, at: datetime) -> bool:
+    return not is_overdue(due, at) and remaining_seconds(calendar, due, at) <= NEAR_DUE_SECONDS
+
+
+def parse_hhmm(value: str) -> time:
+    try:
+        hours, minutes = value.strip().split(":")
+        return time(int(hours), int(minutes))
+    except (ValueError, AttributeError) as exc:
+        raise ValidationError(f"Giờ '{value}' không hợp lệ (định dạng HH:MM).") from exc

@@ -1,0 +1,30 @@
+"""The light web surface served beside the Streamlit screens: JSON and small HTML pages for citizens.
+
+Features append their routes to ROUTES; every handler calls the same services as the staff screens.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from db.engine import DatabaseError, check_connection
+from web.runtime import engine
+
+STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
+
+
+async def health(_request: Request) -> JSONResponse:
+    try:
+        check_connection(engine())
+    except DatabaseError as exc:
+        return JSONResponse({"status": "error", "database": exc.args[0]}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+ROUTES: list = [
+    Route("/api/health", health),
+    Mount("/public/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+]
