@@ -5,6 +5,7 @@ Pure functions over a WorkingCalendar value; nothing here reads the database or 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,6 +26,7 @@ DEADLINE_KINDS = {
     "working_hours": "Giờ làm việc",
     "calendar_days": "Ngày (lịch)",
 }
+HHMM = re.compile(r"(\d{1,2}):(\d{2})")
 WEEKDAY_LABELS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 Session = tuple[time, time]
@@ -37,6 +39,12 @@ SAMPLE_SESSIONS: dict[int, tuple[Session, ...]] = {
 @lru_cache(maxsize=64)
 def public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+
+@lru_cache(maxsize=16)
+def public_holiday_names(year: int) -> dict[date, str]:
+    """Vietnam's public holidays of the year with their Vietnamese names, days off in lieu included."""
+    return dict(sorted(holidays.country_holidays("VN", years=year, language="vi").items()))
 
 
 @lru_cache(maxsize=64)
@@ -57,20 +65,33 @@ class WorkingCalendar:
         validate_sessions(self.sessions)
 
     def is_working_day(self, day: date) -> bool:
-        if day in self.extra_days_off:
-            return False
-        if day in self.extra_working_days or day in government_working_weekends(day.year):
-            return bool(self._weekday_sessions(day))
-        return bool(self.sessions.get(day.weekday())) and day not in public_holidays(day.year)
+        return bool(self._sessions_of(day))
 
-    def _weekday_sessions(self, day: date) -> tuple[Session, ...]:
-        """A Saturday made a working day keeps its own sessions if it has any, else works like a Monday."""
-        return self.sessions.get(day.weekday()) or self.sessions.get(0) or next(iter(self.sessions.values()), ())
+    def is_swapped_working_day(self, day: date) -> bool:
+        """A day made a working day by the government (làm bù) or by a local override."""
+        return day not in self.extra_days_off and (
+            day in self.extra_working_days or day in government_working_weekends(day.year)
+        )
+
+    def _sessions_of(self, day: date) -> tuple[Session, ...]:
+        if day in self.extra_days_off:
+            return ()
+        if self.is_swapped_working_day(day):
+            return self._swapped_day_sessions(day)
+        if day in public_holidays(day.year):
+            return ()
+        return self.sessions.get(day.weekday(), ())
+
+    def _swapped_day_sessions(self, day: date) -> tuple[Session, ...]:
+        """A swapped working day works full weekday hours, even on a Saturday that is open only in the morning."""
+        if day.weekday() < 5 and self.sessions.get(day.weekday()):
+            return self.sessions[day.weekday()]
+        return next((self.sessions[w] for w in range(5) if self.sessions.get(w)), ()) or next(
+            (s for s in self.sessions.values() if s), ()
+        )
 
     def sessions_on(self, day: date) -> list[tuple[datetime, datetime]]:
-        if not self.is_working_day(day):
-            return []
-        return [(_at(day, start), _at(day, end)) for start, end in self._weekday_sessions(day)]
+        return [(_at(day, start), _at(day, end)) for start, end in sorted(self._sessions_of(day))]
 
     def close_of(self, day: date) -> datetime:
         return self.sessions_on(day)[-1][1]
@@ -86,29 +107,30 @@ class WorkingCalendar:
 
     def add(self, start: datetime, seconds: float) -> datetime:
         """The earliest moment by which `seconds` of office time have elapsed since `start`."""
-        if seconds <= 0:
+        start = _local(start)
+        remaining = timedelta(seconds=seconds)
+        if remaining <= timedelta(0):
             return start
-        remaining = seconds
         for seg_start, seg_end in self._segments_from(start):
-            length = (seg_end - seg_start).total_seconds()
-            if remaining <= length:
-                return seg_start + timedelta(seconds=remaining)
-            remaining -= length
+            if remaining <= seg_end - seg_start:
+                return seg_start + remaining
+            remaining -= seg_end - seg_start
         raise ValidationError("Thời hạn vượt quá ba năm làm việc; kiểm tra lại cấu hình.")
 
     def between(self, start: datetime, end: datetime) -> float:
         """Office seconds from start to end; negative when end is before start."""
+        start, end = _local(start), _local(end)
         if end < start:
             return -self.between(end, start)
-        total = 0.0
+        total = timedelta(0)
         for seg_start, seg_end in self._segments_from(start):
             if seg_start >= end:
                 break
-            total += (min(seg_end, end) - seg_start).total_seconds()
-        return total
+            total += min(seg_end, end) - seg_start
+        return total.total_seconds()
 
     def _segments_from(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
-        start = start.astimezone(LOCAL_TZ)
+        start = _local(start)
         for day in _days_from(start.date()):
             for seg_start, seg_end in self.sessions_on(day):
                 if seg_end > start:
@@ -122,6 +144,13 @@ def _days_from(day: date) -> Iterator[date]:
 
 def _at(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment, tzinfo=LOCAL_TZ)
+
+
+def _local(moment: datetime) -> datetime:
+    """Office hours are local: a naive time is read as Vietnam time, never as the server's zone."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=LOCAL_TZ)
+    return moment.astimezone(LOCAL_TZ)
 
 
 def validate_sessions(sessions: dict[int, tuple[Session, ...]]) -> None:
@@ -148,12 +177,19 @@ class Deadline:
     def __post_init__(self):
         if self.kind not in DEADLINE_KINDS:
             raise ValidationError("Loại thời hạn không hợp lệ.")
-        if self.kind != "same_day" and self.amount <= 0:
-            raise ValidationError("Thời hạn giải quyết phải lớn hơn 0.")
+        if self.kind != "same_day" and (not isinstance(self.amount, int) or self.amount <= 0):
+            raise ValidationError("Thời hạn giải quyết phải là số nguyên lớn hơn 0.")
+
+
+def describe_deadline(kind: str, amount: int | None, cutoff: str | None = None) -> str:
+    """The deadline as staff read it: "Trong ngày (nhận sau 15:00: ngày làm việc tiếp theo)", "5 ngày làm việc"."""
+    if kind == "same_day":
+        return f"Trong ngày (nhận sau {cutoff}: ngày làm việc tiếp theo)" if cutoff else "Trong ngày"
+    return f"{amount} {DEADLINE_KINDS.get(kind, kind).lower()}"
 
 
 def due_at(calendar: WorkingCalendar, deadline: Deadline, received_at: datetime) -> datetime:
-    received = received_at.astimezone(LOCAL_TZ)
+    received = _local(received_at)
     if deadline.kind == "same_day":
         return _same_day_due(calendar, received, deadline.cutoff)
     if deadline.kind == "working_days":
@@ -165,10 +201,13 @@ def due_at(calendar: WorkingCalendar, deadline: Deadline, received_at: datetime)
 
 
 def _same_day_due(calendar: WorkingCalendar, received: datetime, cutoff: time | None) -> datetime:
+    """Due at today's close; after the cutoff (15:00 itself is not after), at or after close, or on a day off:
+    the next working day's close. Compared by the minute, as printed on the receipt."""
     day = received.date()
     if calendar.is_working_day(day):
         close = calendar.close_of(day)
-        after_cutoff = cutoff is not None and received.time() > cutoff
+        minute = received.time().replace(second=0, microsecond=0)
+        after_cutoff = cutoff is not None and minute > cutoff
         if received < close and not after_cutoff:
             return close
     return calendar.close_of(calendar.next_working_day(day))
@@ -192,8 +231,12 @@ def is_near_due(calendar: WorkingCalendar, due: datetime, at: datetime) -> bool:
 
 
 def parse_hhmm(value: str) -> time:
+    match = HHMM.fullmatch((value or "").strip()) if isinstance(value, str) else None
     try:
-        hours, minutes = value.strip().split(":")
-        return time(int(hours), int(minutes))
-    except (ValueError, AttributeError) as exc:
-        raise ValidationError(f"Giờ '{value}' không hợp lệ (định dạng HH:MM).") from exc
+        return time(int(match[1]), int(match[2]))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"Giờ '{value}' không hợp lệ (định dạng HH:MM, ví dụ 07:30).") from exc
+
+
+def format_hhmm(moment: time) -> str:
+    return moment.strftime("%H:%M")

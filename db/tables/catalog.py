@@ -1,6 +1,6 @@
 """Office hours, calendar overrides and the procedure catalog, all edited in the app."""
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
 
 from db.metadata import metadata
 from db.types import UTCDateTime
@@ -26,6 +26,14 @@ calendar_overrides = Table(
     Column("created_by", String(64), nullable=False, default=""),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("unit_id", "day", name="uq_calendar_overrides_unit_day"),
+    # NULLs are distinct in a unique constraint: one city-wide override per day needs its own partial index.
+    Index(
+        "uq_calendar_overrides_city_day",
+        "day",
+        unique=True,
+        sqlite_where=text("unit_id IS NULL"),
+        postgresql_where=text("unit_id IS NULL"),
+    ),
 )
 
 procedures = Table(
@@ -49,6 +57,7 @@ procedures = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(64), nullable=False, default=""),
+    Column("version", Integer, nullable=False, default=1, server_default="1"),  # optimistic lock for admin edits
 )
 
 procedure_history = Table(
