@@ -11,9 +11,39 @@ from db.tables.dossiers import (
     dossier_parties,
     dossiers,
 )
+from db.tables.feedback import (
+    feedback,
+    feedback_deadlines,
+    feedback_events,
+    feedback_examples,
+    feedback_photos,
+    feedback_rate_limits,
+    feedback_routes,
+)
 from db.tables.foundation import audit_log, departments, units, users
+from db.tables.intake import intake_refusals, intake_settings, public_lookup_attempts
+from db.tables.ioc import cameras, river_readings, river_stations, trial_lessons
+from db.tables.processing import apologies, site_appraisal_photos, site_appraisals, supplement_requests
+from db.tables.queue import (
+    queue_calls,
+    queue_counter_groups,
+    queue_counters,
+    queue_day_counters,
+    queue_groups,
+    queue_hours,
+    queue_priorities,
+    queue_settings,
+    queue_tickets,
+)
 
 __all__ = [
+    "feedback",
+    "feedback_photos",
+    "feedback_events",
+    "feedback_routes",
+    "feedback_deadlines",
+    "feedback_examples",
+    "feedback_rate_limits",
     "metadata",
     "units",
     "departments",
@@ -30,4 +60,24 @@ __all__ = [
     "dossier_documents",
     "dossier_files",
     "dossier_events",
+    "river_stations",
+    "river_readings",
+    "cameras",
+    "trial_lessons",
+    "intake_settings",
+    "intake_refusals",
+    "public_lookup_attempts",
+    "site_appraisals",
+    "site_appraisal_photos",
+    "supplement_requests",
+    "apologies",
+    "queue_settings",
+    "queue_groups",
+    "queue_counters",
+    "queue_counter_groups",
+    "queue_hours",
+    "queue_priorities",
+    "queue_day_counters",
+    "queue_tickets",
+    "queue_calls",
 ]
