@@ -9,10 +9,11 @@ from sqlalchemy import Connection, insert, or_, select
 
 from db.schema import calendar_overrides, office_sessions, procedures
 from services.clock import now
-from services.errors import NotFound
+from services.errors import NotFound, ValidationError
 from services.working_time import (
     SAMPLE_SESSIONS,
     Deadline,
+    Session,
     WorkingCalendar,
     due_at,
     parse_hhmm,
@@ -190,19 +191,28 @@ def _public(row) -> dict:
 
 
 def deadline_of(procedure: dict, *, verification: bool = False) -> Deadline:
-    if verification and procedure.get("verification_deadline_kind"):
+    if verification:
+        if not procedure.get("verification_deadline_kind"):
+            raise ValidationError(f"Thủ tục “{procedure['name']}” không có thời hạn riêng khi cần xác minh.")
         return Deadline(procedure["verification_deadline_kind"], procedure["verification_deadline_amount"] or 0)
     cutoff = parse_hhmm(procedure["cutoff"]) if procedure.get("cutoff") else None
     return Deadline(procedure["deadline_kind"], procedure["deadline_amount"], cutoff)
 
 
 def calendar_for_unit(conn: Connection, unit_id: int | None) -> WorkingCalendar:
-    """The unit's own sessions if it has any, else the city default, else the sample office hours."""
+    """The unit's own sessions if it has any, else the city default, else the sample office hours;
+    city-wide overrides, then the unit's own, which win on the same day."""
+    overrides = _overrides(conn, unit_id)
     return WorkingCalendar(
         sessions=_sessions(conn, unit_id),
-        extra_days_off=_override_days(conn, unit_id, "day_off"),
-        extra_working_days=_override_days(conn, unit_id, "working_day"),
+        extra_days_off=frozenset(day for day, kind in overrides.items() if kind == "day_off"),
+        extra_working_days=frozenset(day for day, kind in overrides.items() if kind == "working_day"),
     )
+
+
+def office_sessions_of(conn: Connection, unit_id: int | None) -> dict[int, tuple[Session, ...]]:
+    """The weekly sessions in force: the unit's own rows, else the city default rows, else the sample hours."""
+    return _sessions(conn, unit_id)
 
 
 def _sessions(conn: Connection, unit_id: int | None) -> dict:
@@ -217,11 +227,15 @@ def _sessions(conn: Connection, unit_id: int | None) -> dict:
     return dict(SAMPLE_SESSIONS)
 
 
-def _override_days(conn: Connection, unit_id: int | None, kind: str) -> frozenset[date]:
+def _overrides(conn: Connection, unit_id: int | None) -> dict[date, str]:
     scope = calendar_overrides.c.unit_id.is_(None)
     if unit_id is not None:
         scope = or_(scope, calendar_overrides.c.unit_id == unit_id)
-    return frozenset(conn.scalars(select(calendar_overrides.c.day).where(scope, calendar_overrides.c.kind == kind)))
+    rows = conn.execute(
+        select(calendar_overrides.c.day, calendar_overrides.c.kind, calendar_overrides.c.unit_id).where(scope)
+    )
+    city_first = sorted(rows, key=lambda row: row.unit_id is not None)
+    return {row.day: row.kind for row in city_first}
 
 
 def compute_due(
@@ -229,3 +243,16 @@ def compute_due(
 ) -> datetime:
     """The appointment (ngày giờ hẹn trả) intake prints, from the processing unit's calendar."""
     return due_at(calendar_for_unit(conn, unit_id), deadline_of(procedure, verification=verification), received_at)
+
+
+def appointment(
+    conn: Connection,
+    *,
+    procedure_code: str,
+    received_at: datetime,
+    unit_id: int | None = None,
+    verification: bool = False,
+) -> datetime:
+    """compute_due by procedure code: what `manage.py due-date` and the admin's trial tool run."""
+    procedure = get_procedure(conn, procedure_code)
+    return compute_due(conn, procedure=procedure, unit_id=unit_id, received_at=received_at, verification=verification)
