@@ -49,6 +49,14 @@ ACTION_LABELS = {
     "withdraw": "Công dân rút hồ sơ",
 }
 
+# Events that add to the record without moving the state (written with record()).
+RECORD_LABELS = {
+    "note": "Ghi chú",
+    "site_appraisal": "Thẩm định thực địa",
+    "apologize": "Xin lỗi và hẹn lại ngày trả kết quả",
+}
+EVENT_LABELS = {**ACTION_LABELS, "receive_unrouted": "Tiếp nhận hồ sơ", **RECORD_LABELS}
+
 # (status, action) -> next status. Actions that only add to the record (notes, apology, site appraisal) stay out.
 TRANSITIONS: dict[tuple[str | None, str], str] = {
     (None, "receive"): "received",
@@ -57,6 +65,7 @@ TRANSITIONS: dict[tuple[str | None, str], str] = {
     ("received", "transfer"): "assigned",
     ("assigned", "assign"): "in_progress",
     ("in_progress", "assign"): "in_progress",
+    ("supplement_requested", "assign"): "supplement_requested",
     ("received", "start"): "in_progress",
     ("received", "request_supplement"): "supplement_requested",
     ("in_progress", "request_supplement"): "supplement_requested",

@@ -65,6 +65,7 @@ dossiers = Table(
     Column("paused_seconds", Integer, nullable=False, default=0),  # working seconds spent waiting on the citizen
     Column("supplement_count", Integer, nullable=False, default=0),
     Column("apology_count", Integer, nullable=False, default=0),
+    Column("counted_late", Boolean, nullable=False, default=False),  # a 2nd supplement request or an apology
     Column("result_ready_at", UTCDateTime, nullable=True),
     Column("result_electronic", Boolean, nullable=False, default=False),
     Column("returned_at", UTCDateTime, nullable=True),
