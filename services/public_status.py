@@ -96,22 +96,29 @@ def status_by_token(conn: Connection, *, secret: str, token: str) -> PublicStatu
     return status
 
 
+@dataclass(frozen=True)
+class LookupOutcome:
+    """Returned, not raised, so the failed attempt is committed with the caller's transaction."""
+
+    token: str | None
+    message: str = ""
+    throttled: bool = False
+
+
 def lookup_by_code(
     conn: Connection, *, secret: str, code: str, phone_last4: str, client_key: str, at: datetime | None = None
-) -> str:
-    """Checks code + last 4 phone digits and returns the signed token to show the status with."""
+) -> LookupOutcome:
+    """Checks code + last 4 phone digits; on success the outcome holds the signed token to show the status with."""
     at = at or now()
     code = (code or "").strip().upper()[:40]
     client_key = (client_key or "unknown")[:80]
     if _recent_failures(conn, client_key, code, at) >= MAX_FAILURES:
-        raise LookupRefused(TOO_MANY)
+        return LookupOutcome(None, TOO_MANY, throttled=True)
     row = conn.execute(select(dossiers.c.id, dossiers.c.applicant_phone).where(dossiers.c.code == code)).first()
     digits = "".join(ch for ch in (phone_last4 or "") if ch.isdigit())
     matched = row is not None and len(digits) == 4 and row.applicant_phone.endswith(digits)
     _remember(conn, client_key, code, at, matched)
-    if not matched:
-        raise LookupRefused(GENERIC_MISS)
-    return sign_token(secret, row.id)
+    return LookupOutcome(sign_token(secret, row.id)) if matched else LookupOutcome(None, GENERIC_MISS)
 
 
 def _recent_failures(conn: Connection, client_key: str, code: str, at: datetime) -> int:

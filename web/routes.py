@@ -11,6 +11,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from db.engine import DatabaseError, check_connection
+from web import ioc_routes, public_status
 from web.runtime import engine
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
@@ -26,5 +27,9 @@ async def health(_request: Request) -> JSONResponse:
 
 ROUTES: list = [
     Route("/api/health", health),
+    Route("/api/readings", ioc_routes.post_readings, methods=["POST"]),
     Mount("/public/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    Route("/tra-cuu", public_status.status_page, methods=["GET"]),
+    Route("/tra-cuu", public_status.lookup, methods=["POST"]),
+    Route("/api/tra-cuu", public_status.status_json, methods=["GET"]),
 ]
