@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, select
 
 from db.schema import departments, units, users
-from services import accounts, catalog, catalog_admin
+from services import accounts, catalog, catalog_admin, processing_demo, queue_demo
 from services import units as unit_service
 from services.units import department_for_kind
 
@@ -116,6 +116,8 @@ DEMO_USERS = [
 
 DEMO_SEEDERS: list[Callable[[Connection], None]] = []
 DEMO_SEEDERS.append(catalog_admin.seed_demo_office_hours)
+DEMO_SEEDERS.append(queue_demo.seed_queue_demo)
+DEMO_SEEDERS.append(processing_demo.seed_processing_demo)
 
 
 def seed_demo(conn: Connection) -> None:

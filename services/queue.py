@@ -127,11 +127,17 @@ def issue_ticket(
     group = _open_group(conn, unit["id"], group_id)
     phone = normalize_phone(phone)
     priority = _priority(conn, unit["id"], priority_id)
+    browser_id = (browser_id or "")[:BROWSER_ID_LENGTH]
+    _check_caps(conn, unit["id"], service_day(at), phone, browser_id, get_settings(conn, unit["id"]))
+    return insert_ticket(conn, group=group, phone=phone, priority=priority, browser_id=browser_id, at=at)
+
+
+def insert_ticket(conn: Connection, *, group: dict, phone: str, priority: dict | None, browser_id: str, at: datetime):
+    """Writes a ticket that passed every check (the demo seeder writes past ones directly)."""
     day = service_day(at)
-    _check_caps(conn, unit["id"], day, phone, browser_id[:BROWSER_ID_LENGTH], get_settings(conn, unit["id"]))
     number = _next_number(conn, group["id"], day)
     ticket = {
-        "unit_id": unit["id"],
+        "unit_id": group["unit_id"],
         "group_id": group["id"],
         "origin_group_id": group["id"],
         "day": day,
@@ -139,7 +145,7 @@ def issue_ticket(
         "code": ticket_code(group["letter"], number),
         "token": secrets.token_urlsafe(18),
         "phone": phone,
-        "browser_id": browser_id[:BROWSER_ID_LENGTH],
+        "browser_id": browser_id,
         "priority_id": priority["id"] if priority else None,
         "priority_name": priority["name"] if priority else "",
         "status": "waiting",
@@ -473,11 +479,11 @@ def _take(conn: Connection, actor: Actor, counter: dict, ticket_id: int, from_st
     )
     if taken.rowcount != 1:
         return False
-    _announce(conn, counter, ticket["code"], ticket_id, at)
+    announce_call(conn, counter, ticket["code"], ticket_id, at)
     return True
 
 
-def _announce(conn: Connection, counter: dict, code: str, ticket_id: int, at: datetime) -> None:
+def announce_call(conn: Connection, counter: dict, code: str, ticket_id: int, at: datetime) -> None:
     conn.execute(
         insert(queue_calls).values(
             unit_id=counter["unit_id"],
@@ -499,7 +505,7 @@ def recall(conn: Connection, actor: Actor, *, counter_id: int, at: datetime | No
         .where(queue_tickets.c.id == ticket["id"])
         .values(call_count=queue_tickets.c.call_count + 1, called_at=at)
     )
-    _announce(conn, counter, ticket["code"], ticket["id"], at)
+    announce_call(conn, counter, ticket["code"], ticket["id"], at)
     return _ticket(conn, ticket["id"])
 
 
