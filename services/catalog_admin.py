@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import re
 from datetime import date, time
 
@@ -157,9 +158,9 @@ def _integer(value, label: str, *, minimum: int, maximum: int) -> int:
 def _as_int(value) -> int | None:
     if isinstance(value, bool) or not _present(value):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
         return int(value)
@@ -219,6 +220,32 @@ def _describe_sessions(sessions) -> str:
 
 def changes_between(old: dict, new: dict) -> dict[str, list]:
     return {field: [old.get(field), value] for field, value in new.items() if old.get(field) != value}
+
+
+def describe_changes(changes: dict[str, list]) -> str:
+    """One history entry as staff read it: "Thời hạn: 0 → 2; Giá trị mẫu: có → không"."""
+    return "; ".join(
+        f"{FIELD_LABELS.get(field, field)}: {_shown(field, old)} → {_shown(field, new)}"
+        for field, (old, new) in changes.items()
+    )
+
+
+def _shown(field: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    labels = {"mode": MODES, "department_kind": DEPARTMENT_KINDS}.get(field, DEADLINE_KINDS)
+    if field.endswith("deadline_kind") or field in ("mode", "department_kind"):
+        return labels.get(value, value)
+    if field == "documents":
+        return ", ".join(describe_document(d) for d in value)
+    return str(value)
+
+
+def describe_document(document: dict) -> str:
+    kind = "bản chính" if document.get("original") else "bản sao"
+    return f"{document.get('name')} ({kind} × {document.get('copies')})"
 
 
 # --- procedures -------------------------------------------------------------------------------------------------
