@@ -25,6 +25,14 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "Trang chủ", ":material/home:", "Chung", ALL_STAFF),
     PageSpec("pages/admin_users.py", "Tài khoản cán bộ", ":material/group:", "Quản trị", frozenset({ADMIN})),
     PageSpec("pages/admin_departments.py", "Phòng chuyên môn", ":material/domain:", "Quản trị", frozenset({ADMIN})),
+    PageSpec("pages/admin_procedures.py", "Danh mục thủ tục", ":material/list_alt:", "Quản trị", frozenset({ADMIN})),
+    PageSpec(
+        "pages/admin_calendar.py",
+        "Lịch làm việc, ngày hẹn",
+        ":material/calendar_month:",
+        "Quản trị",
+        frozenset({ADMIN, LEADER}),
+    ),
     PageSpec(
         "pages/admin_audit.py",
         "Nhật ký hệ thống",
