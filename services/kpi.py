@@ -179,11 +179,11 @@ def scope_condition(unit_id: int | None) -> ColumnElement:
     return literal(True) if unit_id is None else KPI_UNIT == unit_id
 
 
-def _count(condition: ColumnElement) -> ColumnElement:
+def count(condition: ColumnElement) -> ColumnElement:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _seconds_between(conn: Connection, start: ColumnElement, end: ColumnElement) -> ColumnElement:
+def seconds_between(conn: Connection, start: ColumnElement, end: ColumnElement) -> ColumnElement:
     if conn.dialect.name == "postgresql":
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400
@@ -198,18 +198,18 @@ def _local_day(conn: Connection, column: ColumnElement) -> ColumnElement:
 def measures(conn: Connection, c: Cohorts) -> list[ColumnElement]:
     has_scan = exists().where(dossier_files.c.dossier_id == d.id, dossier_files.c.kind == "scan")
     digitized = case((and_(c.finished, d.result_electronic.is_(True)), case((has_scan, 1), else_=0)), else_=0)
-    processing = _seconds_between(conn, d.received_at, d.finished_at) - d.paused_seconds
+    processing = seconds_between(conn, d.received_at, d.finished_at) - d.paused_seconds
     return [
-        _count(c.received).label("received"),
-        _count(and_(c.received, d.channel == ONLINE_CHANNEL)).label("online"),
-        _count(and_(c.received, d.vneid_support != "none")).label("vneid"),
-        _count(c.returned).label("returned"),
-        _count(c.finished).label("finished"),
-        _count(c.open).label("in_progress"),
-        _count(and_(c.open, c.overdue)).label("overdue"),
-        _count(or_(and_(c.finished, c.late_finished), and_(c.open, c.late_open))).label("late"),
+        count(c.received).label("received"),
+        count(and_(c.received, d.channel == ONLINE_CHANNEL)).label("online"),
+        count(and_(c.received, d.vneid_support != "none")).label("vneid"),
+        count(c.returned).label("returned"),
+        count(c.finished).label("finished"),
+        count(c.open).label("in_progress"),
+        count(and_(c.open, c.overdue)).label("overdue"),
+        count(or_(and_(c.finished, c.late_finished), and_(c.open, c.late_open))).label("late"),
         func.sum(digitized).label("digitized"),
-        _count(and_(c.finished, d.rating == "not_satisfied")).label("not_satisfied"),
+        count(and_(c.finished, d.rating == "not_satisfied")).label("not_satisfied"),
         func.sum(case((c.finished, processing), else_=0)).label("processing_seconds"),
     ]
 
@@ -326,7 +326,7 @@ def by_day(
     for column, condition, extra in (
         (d.received_at, c.received, {"received": func.count()}),
         (d.returned_at, c.returned, {"returned": func.count()}),
-        (d.finished_at, c.finished, {"finished": func.count(), "finished_late": _count(c.late_finished)}),
+        (d.finished_at, c.finished, {"finished": func.count(), "finished_late": count(c.late_finished)}),
     ):
         day = _local_day(conn, column).label("day")
         query = select(day, *(v.label(k) for k, v in extra.items())).where(scope_condition(unit_id), condition)

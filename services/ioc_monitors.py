@@ -1,0 +1,34 @@
+"""Queue and feedback figures for the IOC and the trial report, from the queue (#7) and feedback (#8) features.
+
+Looked up when called, so the IOC keeps working, showing "chưa có dữ liệu", while a feature is not installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+
+from sqlalchemy import Connection
+
+from services.roles import Actor
+
+SOURCES = {"queue": ("services.queue", "queue_stats"), "feedback": ("services.feedback", "feedback_stats")}
+
+
+def available(kind: str) -> bool:
+    return _function(kind) is not None
+
+
+def stats(conn: Connection, actor: Actor, *, kind: str, unit_id: int | None, start: date, end: date) -> dict | None:
+    """The feature's own figures for the unit (None: whole city) and period, or None when it is not installed."""
+    function = _function(kind)
+    return None if function is None else function(conn, actor, unit_id=unit_id, start=start, end=end)
+
+
+def _function(kind: str):
+    module_name, function_name = SOURCES[kind]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return getattr(module, function_name, None)
