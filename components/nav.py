@@ -40,6 +40,40 @@ PAGES: list[PageSpec] = [
         "Quản trị",
         frozenset({ADMIN, LEADER, CITY_LEADER}),
     ),
+    PageSpec("pages/intake.py", "Tiếp nhận hồ sơ", ":material/post_add:", "Một cửa", frozenset({CLERK})),
+    PageSpec(
+        "pages/counter_results.py",
+        "Giải quyết tại một cửa",
+        ":material/gavel:",
+        "Một cửa",
+        frozenset({CLERK, LEADER}),
+    ),
+    PageSpec("pages/return_result.py", "Trả kết quả", ":material/outbox:", "Một cửa", frozenset({CLERK})),
+    PageSpec(
+        "pages/admin_dossier_codes.py", "Mẫu mã hồ sơ", ":material/pin:", "Quản trị", frozenset({ADMIN})
+    ),
+    PageSpec(
+        "pages/worklist.py",
+        "Hồ sơ cần xử lý",
+        ":material/assignment:",
+        "Giải quyết hồ sơ",
+        frozenset({SPECIALIST, DEPARTMENT_HEAD, LEADER, CLERK}),
+    ),
+    PageSpec("pages/dossier.py", "Tra cứu hồ sơ", ":material/folder_open:", "Giải quyết hồ sơ", ALL_STAFF),
+    PageSpec(
+        "pages/feedback_desk.py",
+        "Phản ánh, kiến nghị",
+        ":material/campaign:",
+        "Phản ánh",
+        frozenset({LEADER, DEPARTMENT_HEAD, SPECIALIST, ADMIN, CITY_LEADER}),
+    ),
+    PageSpec(
+        "pages/admin_feedback_routing.py",
+        "Định tuyến phản ánh",
+        ":material/alt_route:",
+        "Quản trị",
+        frozenset({ADMIN}),
+    ),
     PageSpec("pages/account.py", "Đổi mật khẩu", ":material/key:", "Chung", ALL_STAFF),
 ]
 

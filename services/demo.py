@@ -10,7 +10,16 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, select
 
 from db.schema import departments, units, users
-from services import accounts, catalog, catalog_admin, processing_demo, queue_demo
+from services import (
+    accounts,
+    catalog,
+    catalog_admin,
+    feedback_demo,
+    intake_demo,
+    ioc_demo,
+    processing_demo,
+    queue_demo,
+)
 from services import units as unit_service
 from services.units import department_for_kind
 
@@ -118,6 +127,9 @@ DEMO_SEEDERS: list[Callable[[Connection], None]] = []
 DEMO_SEEDERS.append(catalog_admin.seed_demo_office_hours)
 DEMO_SEEDERS.append(queue_demo.seed_queue_demo)
 DEMO_SEEDERS.append(processing_demo.seed_processing_demo)
+DEMO_SEEDERS.append(feedback_demo.seed_feedback_demo)
+DEMO_SEEDERS.append(intake_demo.seed_intake_demo)
+DEMO_SEEDERS.append(ioc_demo.seed_ioc_demo)
 
 
 def seed_demo(conn: Connection) -> None:

@@ -12,6 +12,8 @@ from starlette.staticfiles import StaticFiles
 
 from db.engine import DatabaseError, check_connection
 from web import ioc_routes, public_status
+from web.feedback import FEEDBACK_ROUTES
+from web.queue import QUEUE_ROUTES
 from web.runtime import engine
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
@@ -32,4 +34,6 @@ ROUTES: list = [
     Route("/tra-cuu", public_status.status_page, methods=["GET"]),
     Route("/tra-cuu", public_status.lookup, methods=["POST"]),
     Route("/api/tra-cuu", public_status.status_json, methods=["GET"]),
+    *FEEDBACK_ROUTES,
+    *QUEUE_ROUTES,
 ]
