@@ -102,8 +102,8 @@ def ticket_form(conn: Connection, *, unit_code: str, browser_id: str = "", at: d
 def browser_tickets(conn: Connection, *, unit_id: int, browser_id: str, at: datetime) -> list[dict]:
     if not browser_id:
         return []
-    query = _active_today(unit_id, service_day(at)).where(queue_tickets.c.browser_id == browser_id)
-    rows = conn.execute(select(queue_tickets.c.code, queue_tickets.c.token).where(query).order_by(queue_tickets.c.id))
+    mine = (_active_today(unit_id, service_day(at)), queue_tickets.c.browser_id == browser_id)
+    rows = conn.execute(select(queue_tickets.c.code, queue_tickets.c.token).where(*mine).order_by(queue_tickets.c.id))
     return [dict(row._mapping) for row in rows]
 
 
