@@ -9,6 +9,7 @@ import streamlit as st
 from services.roles import ADMIN, CITY_LEADER, CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
 
 ALL_STAFF = frozenset({ADMIN, CITY_LEADER, LEADER, CLERK, SPECIALIST, DEPARTMENT_HEAD})
+IOC_ROLES = frozenset({ADMIN, CITY_LEADER, LEADER})
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ PAGES: list[PageSpec] = [
         "Quản trị",
         frozenset({ADMIN, LEADER, CITY_LEADER}),
     ),
+    PageSpec("pages/counter.py", "Quầy phục vụ", ":material/campaign:", "Một cửa", frozenset({CLERK})),
     PageSpec("pages/intake.py", "Tiếp nhận hồ sơ", ":material/post_add:", "Một cửa", frozenset({CLERK})),
     PageSpec(
         "pages/counter_results.py",
@@ -73,6 +75,17 @@ PAGES: list[PageSpec] = [
         ":material/alt_route:",
         "Quản trị",
         frozenset({ADMIN}),
+    ),
+    PageSpec("pages/ioc.py", "Trung tâm điều hành", ":material/monitoring:", "Điều hành", IOC_ROLES),
+    PageSpec("pages/ioc_rivers.py", "Mực nước, lượng mưa", ":material/water:", "Điều hành", IOC_ROLES),
+    PageSpec("pages/trial_report.py", "Báo cáo thử nghiệm", ":material/summarize:", "Điều hành", IOC_ROLES),
+    PageSpec("pages/admin_cameras.py", "Camera giám sát", ":material/videocam:", "Quản trị", frozenset({ADMIN})),
+    PageSpec(
+        "pages/admin_queue.py",
+        "Hàng chờ và quầy",
+        ":material/confirmation_number:",
+        "Quản trị",
+        frozenset({ADMIN, LEADER}),
     ),
     PageSpec("pages/account.py", "Đổi mật khẩu", ":material/key:", "Chung", ALL_STAFF),
 ]
