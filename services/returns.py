@@ -75,6 +75,7 @@ def return_details(conn: Connection, actor: Actor, *, dossier_id: int) -> dict:
         "procedure_name": procedure,
         "status_label": STATUS_LABELS[dossier["status"]],
         "returnable": dossier["status"] in RETURNABLE,
+        "late": is_late(dossier),
         "parties": [dict(row._mapping) for row in parties],
         "documents": [dict(row._mapping) for row in documents],
         "files": dossier_files.list_files(conn, dossier_id),
@@ -113,7 +114,7 @@ def return_result(
     if rating is not None and rating not in RATINGS:
         raise ValidationError("Mức đánh giá không hợp lệ.")
     ready_at = dossier["result_ready_at"] or dossier["finished_at"] or at
-    late = dossier["is_late"] if dossier["is_late"] is not None else ready_at > dossier["due_at"]
+    late = is_late(dossier, ready_at)
     collected = f"{name} – CCCD {cccd}" + (f" – ủy quyền: {authorization}" if authorization else "")
     updated = transition(
         conn,
@@ -133,6 +134,14 @@ def return_result(
         conn, actor, action="return", entity="dossier", entity_id=dossier_id, unit_id=actor.unit_id, rating=rating
     )
     return updated
+
+
+def is_late(dossier: dict, ready_at: datetime | None = None) -> bool:
+    """Late when the result was not ready by the appointment (as already settled, or judged from `ready_at`)."""
+    if dossier["is_late"] is not None:
+        return bool(dossier["is_late"])
+    ready_at = ready_at or dossier["result_ready_at"] or dossier["finished_at"]
+    return ready_at is not None and ready_at > dossier["due_at"]
 
 
 def _party_cccds(conn: Connection, dossier_id: int) -> set[str]:

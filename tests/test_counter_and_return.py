@@ -55,14 +55,14 @@ def hand_over(engine, username, receipt, *, at=TUESDAY_9AM + timedelta(hours=3),
 def test_the_marriage_is_decided_the_same_day_and_returned_with_a_satisfied_rating(demo_engine, tmp_path, marriage):
     with read(demo_engine) as conn:
         pending = counter_results.pending_at_counter(conn, actor(demo_engine, "motcua.nhs"))
-    assert [row["code"] for row in pending] == [marriage.code]
+    assert marriage.code in [row["code"] for row in pending]
     ready = decide(demo_engine, "motcua.nhs", marriage, store_in(tmp_path))
     assert ready["status"] == "result_ready" and ready["is_late"] is False and ready["result_electronic"]
     returned = hand_over(demo_engine, "motcua.nhs", marriage, rating_comment="Cán bộ hướng dẫn tận tình")
     assert returned["status"] == "returned" and returned["rating"] == "satisfied"
     with read(demo_engine) as conn:
         row = conn.execute(select(dossiers).where(dossiers.c.id == marriage.dossier_id)).one()
-        kinds = sorted(conn.scalars(select(dossier_files.c.kind)))
+        kinds = sorted(conn.scalars(select(dossier_files.c.kind).where(dossier_files.c.dossier_id == row.id)))
     assert row.returned_at == TUESDAY_9AM + timedelta(hours=3) and row.finished_at == TUESDAY_9AM + timedelta(hours=2)
     assert "048095001234" in row.collected_by and row.is_late is False
     assert kinds == ["result", "scan"] and len(stored_files(tmp_path)) == 2
@@ -130,7 +130,7 @@ def test_a_clerk_of_ward_a_cannot_read_decide_or_return_ward_b_dossiers(demo_eng
         with pytest.raises(PermissionDenied):
             returns.return_details(conn, other, dossier_id=marriage.dossier_id)
         assert returns.find_for_return(conn, other, query="048095001234", token_secret=SECRET) == []
-        assert counter_results.pending_at_counter(conn, other) == []
+        assert marriage.code not in [row["code"] for row in counter_results.pending_at_counter(conn, other)]
     with pytest.raises(PermissionDenied):
         decide(demo_engine, "motcua.hc", marriage, store_in(tmp_path))
     decide(demo_engine, "motcua.nhs", marriage, store_in(tmp_path))
