@@ -400,3 +400,16 @@ def ranking(conn: Connection, actor: Actor, *, start: date, end: date, at: datet
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank if row["score"] is not None else None
     return rows
+
+
+def dashboard(
+    conn: Connection, actor: Actor, *, unit_id: int | None, start: date, end: date, at: datetime | None = None
+) -> dict:
+    """Everything the IOC's KPI tabs show for one unit (or the city) and period; the ranking for city roles only."""
+    scope = dict(unit_id=unit_id, start=start, end=end, at=at)
+    return {
+        "summary": summary(conn, actor, **scope),
+        "by_day": by_day(conn, actor, **scope),
+        **{f"by_{key}": breakdown(conn, actor, by=key, **scope) for key in BREAKDOWNS},
+        "ranking": ranking(conn, actor, start=start, end=end, at=at) if actor.city_wide else None,
+    }
