@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import catalog, intake, receipts, units
+from services import catalog, intake, queue, receipts, units
 from services.clock import format_datetime
 from services.files import store_from_settings
 from services.working_time import DEADLINE_KINDS
@@ -93,6 +93,8 @@ def show_last_receipt() -> None:
 
 
 show_last_receipt()
+if st.session_state.get("intake__ticket_id"):
+    st.caption("Hồ sơ lưu tiếp theo sẽ được gắn với số thứ tự đang phục vụ tại quầy.")
 procedures = {p["code"]: p for p in fetch(catalog.list_procedures, default=[])}
 code = st.selectbox(
     "Thủ tục hành chính",
@@ -188,6 +190,9 @@ if submitted:
             "procedure": receipt.procedure_name,
             "due": format_datetime(receipt.due_at),
         }
+        ticket_id = st.session_state.pop("intake__ticket_id", None)
+        if ticket_id:
+            call(queue.link_ticket_to_dossier, me, ticket_id=ticket_id, dossier_id=receipt.dossier_id)
         st.session_state["intake__generation"] = generation + 1
         st.rerun()
 
