@@ -23,6 +23,7 @@ from db.tables.feedback import (
 from db.tables.foundation import audit_log, departments, units, users
 from db.tables.intake import intake_refusals, intake_settings, public_lookup_attempts
 from db.tables.ioc import cameras, river_readings, river_stations, trial_lessons
+from db.tables.postal import postal_settings, postal_shipment_items, postal_shipments, routing_rules
 from db.tables.processing import apologies, site_appraisal_photos, site_appraisals, supplement_requests
 from db.tables.queue import (
     queue_calls,
@@ -71,6 +72,10 @@ __all__ = [
     "site_appraisal_photos",
     "supplement_requests",
     "apologies",
+    "routing_rules",
+    "postal_settings",
+    "postal_shipments",
+    "postal_shipment_items",
     "queue_settings",
     "queue_groups",
     "queue_counters",
