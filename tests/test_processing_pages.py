@@ -1,0 +1,120 @@
+"""AppTest of the worklist and dossier pages for every role that may open them, and not for the others."""
+
+import pytest
+
+from db.engine import read
+from services import worklist
+from services.processing_demo import DEMO_DOSSIERS
+from tests.apptest import open_app, registered_pages
+from tests.builders import actor
+from tests.processing_builders import load
+
+WORKLIST_ROLES = ["truongphong.nhs", "chuyenvien.nhs", "lanhdao.nhs", "motcua.nhs", "hotich.nhs"]
+
+
+def demo_codes(at) -> list[str]:
+    """The dossiers of this feature's demo seed (other features seed their own too)."""
+    return [code for code in at.selectbox(key="worklist__open_code").options if _ours(code)]
+
+
+@pytest.mark.parametrize("username", WORKLIST_ROLES)
+def test_the_worklist_renders_for_each_department_and_unit_role(demo, username):
+    at = open_app(demo, username, page="pages/worklist.py")
+    assert [t.value for t in at.title] == ["Hồ sơ cần xử lý"]
+    if username == "hotich.nhs":
+        assert any("Không có hồ sơ" in i.value for i in at.info)
+    else:
+        assert len(demo_codes(at)) == len(DEMO_DOSSIERS)
+
+
+@pytest.mark.parametrize("username", ["admin", "lanhdao.tp"])
+def test_city_wide_roles_do_not_get_the_worklist_but_can_look_up_a_dossier(demo, username):
+    pages = registered_pages(open_app(demo, username))
+    assert "pages/worklist.py" not in pages
+    assert "pages/dossier.py" in pages
+
+
+def test_the_worklist_filters_by_status(demo):
+    at = open_app(demo, "truongphong.nhs", page="pages/worklist.py")
+    at.selectbox(key="worklist__status").select("supplement_requested").run()
+    assert not at.exception
+    assert len(demo_codes(at)) == 1
+    assert at.dataframe[0].value["Trạng thái"].unique().tolist() == ["Chờ công dân bổ sung"]
+
+
+def test_opening_a_dossier_from_the_worklist_shows_its_page_with_the_actions(demo):
+    at = open_app(demo, "chuyenvien.nhs", page="pages/worklist.py")
+    code = demo_codes(at)[0]
+    at.selectbox(key="worklist__open_code").select(code)
+    at.button(key="worklist__open").click().run()
+    assert not at.exception
+    assert any(code in s.value for s in at.subheader)
+    assert at.text_area(key="dossier__items") is not None
+
+
+def open_dossier(demo, username, code):
+    at = open_app(demo, username, page="pages/dossier.py")
+    at.text_input(key="dossier__code").input(code)
+    at.button[0].click().run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("username", ["admin", "lanhdao.tp", "lanhdao.nhs", "motcua.nhs", "chuyenvien.nhs"])
+def test_the_dossier_page_opens_a_dossier_for_everyone_allowed_to_read_it(demo, username):
+    code = _overdue_code(demo)
+    at = open_dossier(demo, username, code)
+    assert any(code in s.value for s in at.subheader)
+
+
+@pytest.mark.parametrize("username", ["hotich.nhs", "motcua.hc", "diachinh.hc"])
+def test_the_dossier_page_refuses_a_dossier_outside_the_users_scope(demo, username):
+    at = open_dossier(demo, username, _overdue_code(demo))
+    assert any("Không tìm thấy hồ sơ" in e.value for e in at.error)
+    assert not at.subheader
+
+
+def test_a_supplement_request_without_items_shows_an_error_on_the_page(demo):
+    at = open_dossier(demo, "chuyenvien.nhs", _overdue_code(demo))
+    at.text_area(key="dossier__items").input("   ")
+    _submit(at, "Gửi yêu cầu bổ sung")
+    assert any("ít nhất một giấy tờ" in e.value for e in at.error)
+
+
+def test_a_clerk_receives_the_supplement_on_the_dossier_page(demo):
+    dossier = _paused(demo)
+    at = open_dossier(demo, "motcua.nhs", dossier["code"])
+    _submit(at, "Đã nhận đủ giấy tờ bổ sung")
+    assert any("Đã nhận hồ sơ bổ sung" in s.value for s in at.success), [e.value for e in at.error]
+    after = load(demo.engine, dossier["id"])
+    assert after["status"] == "in_progress" and after["due_at"] > dossier["due_at"]
+
+
+def test_a_stale_page_gets_the_reload_message(demo):
+    dossier = _paused(demo)
+    first = open_dossier(demo, "motcua.nhs", dossier["code"])
+    second = open_dossier(demo, "motcua.nhs", dossier["code"])
+    _submit(first, "Đã nhận đủ giấy tờ bổ sung")
+    _submit(second, "Đã nhận đủ giấy tờ bổ sung")
+    assert any("vừa được người khác cập nhật" in e.value for e in second.error)
+
+
+def _submit(at, label):
+    next(b for b in at.button if b.label.startswith(label)).click().run()
+    assert not at.exception
+
+
+def _overdue_code(demo) -> str:
+    with read(demo.engine) as conn:
+        rows = worklist.worklist(conn, actor(demo.engine, "truongphong.nhs"), page_size=100).rows
+    return next(r["code"] for r in rows if _ours(r["code"]))
+
+
+def _paused(demo) -> dict:
+    with read(demo.engine) as conn:
+        rows = worklist.worklist(conn, actor(demo.engine, "truongphong.nhs"), status="supplement_requested").rows
+    return load(demo.engine, next(r["id"] for r in rows if _ours(r["code"])))
+
+
+def _ours(code: str) -> bool:
+    return code.split("-")[-1].startswith("90")
