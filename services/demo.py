@@ -17,6 +17,7 @@ from services import (
     feedback_demo,
     intake_demo,
     ioc_demo,
+    postal_demo,
     processing_demo,
     queue_demo,
 )
@@ -130,6 +131,7 @@ DEMO_SEEDERS.append(processing_demo.seed_processing_demo)
 DEMO_SEEDERS.append(feedback_demo.seed_feedback_demo)
 DEMO_SEEDERS.append(intake_demo.seed_intake_demo)
 DEMO_SEEDERS.append(ioc_demo.seed_ioc_demo)
+DEMO_SEEDERS.append(postal_demo.seed_postal_demo)
 
 
 def seed_demo(conn: Connection) -> None:

@@ -16,6 +16,7 @@ from db.schema import dossier_events, dossiers
 from services.clock import now
 from services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from services.roles import CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
+from services.whereabouts import result_at_counter_problem
 
 STATUS_LABELS = {
     "awaiting_dispatch": "Chờ điều phối đơn vị xử lý",
@@ -54,6 +55,9 @@ RECORD_LABELS = {
     "note": "Ghi chú",
     "site_appraisal": "Thẩm định thực địa",
     "apologize": "Xin lỗi và hẹn lại ngày trả kết quả",
+    "ship_dossier": "Gửi hồ sơ giấy qua bưu chính đến đơn vị xử lý",
+    "receive_paper": "Nhận hồ sơ giấy qua bưu chính",
+    "mail_result": "Gửi kết quả qua bưu chính đến địa chỉ công dân",
 }
 EVENT_LABELS = {**ACTION_LABELS, "receive_unrouted": "Tiếp nhận hồ sơ", **RECORD_LABELS}
 
@@ -126,6 +130,8 @@ def transition(
 ) -> dict:
     """Moves `dossier` (as loaded) by `action`, applying `changes` to its row; returns the updated row."""
     to_status = next_status(dossier["status"], action)
+    if action == "return_result" and (problem := result_at_counter_problem(conn, dossier)):
+        raise InvalidTransition(problem)
     return _write(conn, actor, dossier, action, to_status, expected_version, note, public, at, event, changes)
 
 

@@ -16,8 +16,9 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from db.schema import dossiers, procedures, public_lookup_attempts, units
 from services.clock import format_datetime, now
-from services.dossier_flow import ACTION_LABELS, STATUS_LABELS, events
+from services.dossier_flow import EVENT_LABELS, STATUS_LABELS
 from services.errors import DomainError
+from services.whereabouts import public_timeline
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=10)
@@ -155,8 +156,5 @@ def _public_status(conn: Connection, query) -> PublicStatus | None:
         due_at=format_datetime(dossier["due_at"]),
         returned_at=format_datetime(dossier["returned_at"]),
         collect_at=f"Bộ phận Một cửa – Trung tâm Phục vụ Hành chính công {unit}",
-        timeline=[
-            {"at": format_datetime(event["at"]), "label": ACTION_LABELS.get(event["action"], event["action"])}
-            for event in events(conn, dossier["id"], public_only=True)
-        ],
+        timeline=public_timeline(conn, dossier["id"], EVENT_LABELS),
     )
