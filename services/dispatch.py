@@ -66,17 +66,28 @@ def dispatch_dossier(
     routing.require_department_of(conn, unit_id=unit_id, department_id=department_id)
     hand_over = {"to_unit_id": unit_id, "to_department_id": department_id}
     dossier = dossier_flow.transition(
-        conn, actor, dossier, "dispatch", expected_version=expected_version, at=at, event=hand_over,
-        processing_unit_id=unit_id, department_id=department_id,
-    )  # fmt: skip
+        conn,
+        actor,
+        dossier,
+        "dispatch",
+        expected_version=expected_version,
+        at=at,
+        event=hand_over,
+        processing_unit_id=unit_id,
+        department_id=department_id,
+    )
     dossier = dossier_flow.transition(conn, actor, dossier, "transfer", at=at, event=hand_over)
     if remember and dossier["land_unit_id"]:
         procedure = conn.execute(select(procedures.c.mode).where(procedures.c.id == dossier["procedure_id"])).first()
         if procedure.mode == "any_point":
             routing.set_route(
-                conn, actor, procedure_id=dossier["procedure_id"], land_unit_id=dossier["land_unit_id"],
-                processing_unit_id=unit_id, department_id=department_id,
-            )  # fmt: skip
+                conn,
+                actor,
+                procedure_id=dossier["procedure_id"],
+                land_unit_id=dossier["land_unit_id"],
+                processing_unit_id=unit_id,
+                department_id=department_id,
+            )
     audit.record(
         conn, actor, action="dispatch", entity="dossier", entity_id=dossier_id, unit_id=unit_id, code=dossier["code"]
     )

@@ -200,19 +200,36 @@ def send_shipment(
     shipment_id = _insert_shipment(
         conn,
         dict(
-            kind=kind, carrier=carrier, tracking_number=number, from_unit_id=actor.unit_id, to_unit_id=to_unit_id,
-            to_address=address, status="sent", sent_at=sent_at, sent_by=actor.username, confirm_due_at=confirm_due,
-            recipient="", note=nfc(note)[:2000], created_at=at,
+            kind=kind,
+            carrier=carrier,
+            tracking_number=number,
+            from_unit_id=actor.unit_id,
+            to_unit_id=to_unit_id,
+            to_address=address,
+            status="sent",
+            sent_at=sent_at,
+            sent_by=actor.username,
+            confirm_due_at=confirm_due,
+            recipient="",
+            note=nfc(note)[:2000],
+            created_at=at,
         ),
-    )  # fmt: skip
+    )
     conn.execute(insert(postal_shipment_items), [{"shipment_id": shipment_id, "dossier_id": d["id"]} for d in loaded])
     text = f"{CARRIERS[carrier]}, số hiệu {number}"
     for dossier in loaded:
         _record_sending(conn, actor, dossier, kind, to_unit_id, confirm_due, text, sent_at)
     audit.record(
-        conn, actor, action="send_shipment", entity="postal_shipment", entity_id=shipment_id, unit_id=actor.unit_id,
-        kind=kind, tracking_number=number, dossiers=[d["code"] for d in loaded],
-    )  # fmt: skip
+        conn,
+        actor,
+        action="send_shipment",
+        entity="postal_shipment",
+        entity_id=shipment_id,
+        unit_id=actor.unit_id,
+        kind=kind,
+        tracking_number=number,
+        dossiers=[d["code"] for d in loaded],
+    )
     return shipment_id
 
 
@@ -356,10 +373,18 @@ def confirm_delivery(
     ready_at = dossier["result_ready_at"] or dossier["finished_at"] or at
     collected = f"Bưu chính: {CARRIERS[shipment['carrier']]}, số hiệu {shipment['tracking_number']}, ký nhận: {name}"
     dossier_flow.transition(
-        conn, actor, dossier, "return_result", note=collected[:300], at=at,
-        event={"step_due_at": dossier["due_at"]}, returned_at=at, finished_at=dossier["finished_at"] or ready_at,
-        is_late=is_late(dossier, ready_at), collected_by=collected[:200],
-    )  # fmt: skip
+        conn,
+        actor,
+        dossier,
+        "return_result",
+        note=collected[:300],
+        at=at,
+        event={"step_due_at": dossier["due_at"]},
+        returned_at=at,
+        finished_at=dossier["finished_at"] or ready_at,
+        is_late=is_late(dossier, ready_at),
+        collected_by=collected[:200],
+    )
     audit.record(
         conn, actor, action="confirm_delivery", entity="postal_shipment", entity_id=shipment_id, unit_id=actor.unit_id
     )
@@ -398,9 +423,14 @@ def shippable(conn: Connection, actor: Actor, *, kind: str) -> list[dict]:
 
 
 def shipments(
-    conn: Connection, actor: Actor, *, direction: str, open_only: bool = False, at: datetime | None = None,
+    conn: Connection,
+    actor: Actor,
+    *,
+    direction: str,
+    open_only: bool = False,
+    at: datetime | None = None,
     limit: int = 200,
-) -> list[dict]:  # fmt: skip
+) -> list[dict]:
     """Incoming (to this unit) or outgoing (from this unit) shipments, newest first, with the overdue flag."""
     actor.require(*POSTAL_ROLES, LEADER)
     if actor.unit_id is None:

@@ -141,9 +141,14 @@ def require_department_of(conn: Connection, *, unit_id: int, department_id: int 
 
 
 def set_route(
-    conn: Connection, actor: Actor, *, procedure_id: int, land_unit_id: int, processing_unit_id: int,
+    conn: Connection,
+    actor: Actor,
+    *,
+    procedure_id: int,
+    land_unit_id: int,
+    processing_unit_id: int,
     department_id: int,
-) -> None:  # fmt: skip
+) -> None:
     """An explicit rule: dossiers of this procedure for land in `land_unit_id` go to this unit and department."""
     actor.require(ADMIN)
     procedure = _any_point_procedure(conn, procedure_id)
@@ -157,9 +162,14 @@ def set_route(
     if conn.execute(update(routing_rules).where(match).values(**values)).rowcount == 0:
         conn.execute(insert(routing_rules).values(procedure_id=procedure_id, land_unit_id=land_unit_id, **values))
     audit.record(
-        conn, actor, action="set_route", entity="routing_rule", entity_id=f"{procedure['code']}:{land_unit_id}",
-        processing_unit_id=processing_unit_id, department_id=department_id,
-    )  # fmt: skip
+        conn,
+        actor,
+        action="set_route",
+        entity="routing_rule",
+        entity_id=f"{procedure['code']}:{land_unit_id}",
+        processing_unit_id=processing_unit_id,
+        department_id=department_id,
+    )
 
 
 def clear_route(conn: Connection, actor: Actor, *, procedure_id: int, land_unit_id: int) -> None:
