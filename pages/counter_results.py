@@ -49,6 +49,10 @@ chosen = st.selectbox(
     key="counter__dossier",
 )
 dossier = by_id[chosen]
+st.markdown(
+    f"**Hồ sơ {dossier['code']}** · {dossier['applicant_name']} · tiếp nhận {format_datetime(dossier['received_at'])}"
+    f" · hẹn trả {format_datetime(dossier['due_at'])}"
+)
 if dossier["verification"]:
     st.warning("Hồ sơ cần xác minh: chỉ quyết định sau khi có kết quả xác minh.", icon=":material/fact_check:")
 

@@ -24,7 +24,7 @@ def receipt_pdf(conn: Connection, actor: Actor, *, dossier_id: int, public_base_
         unit_name=unit["name"], title="Giấy tiếp nhận hồ sơ và hẹn trả kết quả", subtitle=f"Mã hồ sơ: {dossier['code']}"
     )
     url = status_url(public_base_url, token_secret, dossier_id)
-    pdf.qr(doc, url, size_mm=30, caption="Quét mã để tra cứu tình trạng hồ sơ")
+    pdf.qr(doc, url, size_mm=30, caption="Quét để tra cứu hồ sơ")
     pdf.line(doc, "Bộ phận tiếp nhận", f"Bộ phận Một cửa – Trung tâm Phục vụ Hành chính công {unit['name']}")
     _parties(conn, doc, dossier_id)
     pdf.line(doc, "Thủ tục", procedure.name)
