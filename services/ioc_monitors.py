@@ -12,7 +12,10 @@ from sqlalchemy import Connection
 
 from services.roles import Actor
 
-SOURCES = {"queue": ("services.queue", "queue_stats"), "feedback": ("services.feedback", "feedback_stats")}
+SOURCES = {
+    "queue": (("services.queue_stats", "queue_stats"), ("services.queue", "queue_stats")),
+    "feedback": (("services.feedback", "feedback_stats"),),
+}
 
 
 def available(kind: str) -> bool:
@@ -26,9 +29,11 @@ def stats(conn: Connection, actor: Actor, *, kind: str, unit_id: int | None, sta
 
 
 def _function(kind: str):
-    module_name, function_name = SOURCES[kind]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, function_name, None)
+    for module_name, function_name in SOURCES[kind]:
+        try:
+            function = getattr(importlib.import_module(module_name), function_name, None)
+        except ImportError:
+            continue
+        if function is not None:
+            return function
+    return None
