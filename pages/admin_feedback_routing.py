@@ -29,7 +29,8 @@ st.dataframe(
 )
 
 if table:
-    handlers = {None: routing.LEADER_LABEL, **fetch(routing.department_names, unit_id, default={})}
+    # 0 stands for the People's Committee: a None option cannot be told apart from "nothing selected".
+    handlers = {0: routing.LEADER_LABEL, **fetch(routing.department_names, unit_id, default={})}
     by_category = {row["category"]: row for row in table}
     with st.form("routing__edit"):
         st.subheader("Đổi đơn vị xử lý")
@@ -41,7 +42,7 @@ if table:
         )
         handler = st.selectbox("Đơn vị xử lý", list(handlers), format_func=handlers.get, key="routing__handler")
         if st.form_submit_button("Lưu", type="primary"):
-            result = call(routing.set_route, me, unit_id=unit_id, category=category, department_id=handler)
+            result = call(routing.set_route, me, unit_id=unit_id, category=category, department_id=handler or None)
             if not failed(result):
                 st.session_state["routing__flash"] = "Đã lưu định tuyến."
                 st.rerun()

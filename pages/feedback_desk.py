@@ -147,11 +147,13 @@ if item["can_triage"]:
                 format_func=CATEGORIES.get,
                 key="feedback__triage_category",
             )
-            handlers = item["handlers"]
+            # 0 stands for the People's Committee: a None option cannot be told apart from "nothing selected".
+            handlers = {key or 0: label for key, label in item["handlers"].items()}
+            current = item["department_id"] or 0
             handler = st.selectbox(
                 "Đơn vị xử lý",
                 list(handlers),
-                index=list(handlers).index(item["department_id"]) if item["department_id"] in handlers else 0,
+                index=list(handlers).index(current) if current in handlers else 0,
                 format_func=handlers.get,
                 key="feedback__triage_handler",
             )
@@ -169,7 +171,7 @@ if item["can_triage"]:
                         me,
                         feedback_id=item["id"],
                         category=category,
-                        department_id=handler,
+                        department_id=handler or None,
                         kind=kind,
                         expected_version=version,
                     ),
