@@ -36,6 +36,7 @@ from db.tables.queue import (
     queue_settings,
     queue_tickets,
 )
+from db.tables.rollout import config_copies, poster_downloads, staff_imports
 
 __all__ = [
     "feedback",
@@ -85,4 +86,7 @@ __all__ = [
     "queue_day_counters",
     "queue_tickets",
     "queue_calls",
+    "staff_imports",
+    "config_copies",
+    "poster_downloads",
 ]
