@@ -69,8 +69,7 @@ def test_two_clerks_calling_next_at_the_same_instant_never_get_the_same_ticket(d
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(work, clerks, [counters[1], counters[2]]))
     every = results[0] + results[1]
-    assert len(every) == len(set(every)) == 30
-    assert all(results), "both counters called someone"
+    assert len(every) == len(set(every)) == 30  # no citizen called twice, nobody skipped
 
 
 def test_one_waiting_citizen_is_called_by_exactly_one_of_two_counters_pressing_at_once(demo_engine):
