@@ -87,6 +87,19 @@ PAGES: list[PageSpec] = [
         "Quản trị",
         frozenset({ADMIN, LEADER}),
     ),
+    PageSpec(
+        "pages/admin_import.py", "Nhập cán bộ hàng loạt", ":material/upload_file:", "Triển khai", frozenset({ADMIN})
+    ),
+    PageSpec(
+        "pages/admin_copy_config.py", "Sao chép cấu hình", ":material/content_copy:", "Triển khai", frozenset({ADMIN})
+    ),
+    PageSpec(
+        "pages/readiness.py",
+        "Sẵn sàng vận hành",
+        ":material/fact_check:",
+        "Triển khai",
+        frozenset({ADMIN, CITY_LEADER}),
+    ),
     PageSpec("pages/account.py", "Đổi mật khẩu", ":material/key:", "Chung", ALL_STAFF),
 ]
 

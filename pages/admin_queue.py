@@ -6,7 +6,7 @@ import streamlit as st
 from components.pickers import unit_picker
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import queue_config
+from services import queue_config, readiness
 from services.working_time import WEEKDAY_LABELS
 
 st.title("Hàng chờ và quầy")
@@ -199,4 +199,7 @@ with tab_links:
             mime="application/pdf",
             key="admin_queue__poster",
             icon=":material/qr_code_2:",
+            on_click=call,  # the readiness page shows which units have their poster
+            args=(readiness.record_poster_download, me),
+            kwargs={"unit_id": unit_id},
         )

@@ -20,6 +20,7 @@ from services import (
     postal_demo,
     processing_demo,
     queue_demo,
+    rollout_demo,
 )
 from services import units as unit_service
 from services.units import department_for_kind
@@ -132,6 +133,7 @@ DEMO_SEEDERS.append(feedback_demo.seed_feedback_demo)
 DEMO_SEEDERS.append(intake_demo.seed_intake_demo)
 DEMO_SEEDERS.append(ioc_demo.seed_ioc_demo)
 DEMO_SEEDERS.append(postal_demo.seed_postal_demo)
+DEMO_SEEDERS.append(rollout_demo.seed_rollout_demo)
 
 
 def seed_demo(conn: Connection) -> None:

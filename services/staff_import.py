@@ -425,11 +425,12 @@ def _username(raw: str, context: _Context, line: int, problems: list[str]) -> st
 
 
 def _roles(raw: str, problems: list[str]) -> tuple[str, ...]:
-    names = [part for part in (header_key(p) for p in re.split(r"[,;+\n]", raw or "")) if part]
-    if not names:
+    parts = [part.strip() for part in re.split(r"[,;+\n]", raw or "") if header_key(part)]
+    if not parts:
         problems.append("Thiếu vai trò.")
     roles = set()
-    for name in names:
+    for part in parts:
+        name = header_key(part)
         if name in CITY_ROLE_NAMES:
             problems.append(
                 "Tài khoản cấp thành phố (quản trị, lãnh đạo thành phố) không nhập hàng loạt; "
@@ -438,7 +439,7 @@ def _roles(raw: str, problems: list[str]) -> tuple[str, ...]:
         elif name in ROLE_NAMES:
             roles.add(ROLE_NAMES[name])
         else:
-            problems.append(f"Vai trò “{name}” không hợp lệ; dùng: {'; '.join(ROLE_HELP)}.")
+            problems.append(f"Vai trò “{part}” không hợp lệ; dùng: {'; '.join(ROLE_HELP)}.")
     return tuple(sorted(roles))
 
 
@@ -628,17 +629,17 @@ def _write_staff(
         ).all()
     )
     conn.execute(insert(audit_log), [_audit_row(actor, at, ids[row["username"]], row) for row in rows])
-    return [
-        {
-            "unit_code": person["unit_code"],
-            "unit_name": person["unit_name"],
-            "full_name": person["full_name"],
-            "username": person["username"],
-            "roles": ", ".join(ROLE_LABELS[role] for role in person["roles"]),
-            "password": credentials[person["username"]].password,
-        }
-        for person in staff
-    ]
+    return [account_row(person) | {"password": credentials[person["username"]].password} for person in staff]
+
+
+def account_row(person: dict) -> dict:
+    return {
+        "unit_code": person["unit_code"],
+        "unit_name": person["unit_name"],
+        "full_name": person["full_name"],
+        "username": person["username"],
+        "roles": ", ".join(ROLE_LABELS[role] for role in person["roles"]),
+    }
 
 
 def _audit_row(actor: Actor | None, at, user_id: int, row: dict) -> dict:
