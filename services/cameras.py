@@ -12,6 +12,7 @@ from services.clock import now
 from services.errors import NotFound, ValidationError
 from services.roles import ADMIN, CITY_LEADER, LEADER, Actor
 from services.text import nfc
+from services.units import get_unit
 
 STATUS_LABELS = {"online": "Đang hoạt động", "offline": "Mất tín hiệu", "maintenance": "Đang bảo trì"}
 STREAM_SCHEMES = {"http", "https", "rtsp", "rtsps"}
@@ -51,6 +52,8 @@ def save_camera(
 ) -> int:
     actor.require(ADMIN)
     values = _validated(name, location, unit_id, stream_url, status)
+    if unit_id is not None:
+        get_unit(conn, unit_id)
     values.update(updated_at=now(), updated_by=actor.username)
     if camera_id is None:
         camera_id = conn.execute(insert(cameras).values(**values)).inserted_primary_key[0]
