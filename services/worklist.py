@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 from sqlalchemy.sql import Select
 
 from db.schema import dossiers, procedures, users
@@ -92,11 +92,10 @@ def worklist(
     at: datetime | None = None,
 ) -> WorklistPage:
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    base = _filtered(_scoped(select(dossiers.c.id), actor), procedure_id, status, assignee_id)
     at = at or now()
-    total = conn.scalar(select(func.count()).select_from(base.subquery()))
-    late = base.where(dossiers.c.due_at < at, dossiers.c.paused_at.is_(None))
-    overdue = conn.scalar(select(func.count()).select_from(late.subquery()))
+    late = case((and_(dossiers.c.due_at < at, dossiers.c.paused_at.is_(None)), 1), else_=0)
+    counts = select(func.count().label("total"), func.coalesce(func.sum(late), 0).label("overdue"))
+    total, overdue = conn.execute(_filtered(_scoped(counts, actor), procedure_id, status, assignee_id)).one()
     pages = max(1, -(-total // page_size))
     page = max(1, min(page, pages))
     query = _filtered(_scoped(_row_columns(), actor), procedure_id, status, assignee_id)
