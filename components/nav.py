@@ -52,6 +52,24 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("pages/return_result.py", "Trả kết quả", ":material/outbox:", "Một cửa", frozenset({CLERK})),
     PageSpec(
+        "pages/sent_elsewhere.py",
+        "Hồ sơ gửi đơn vị khác",
+        ":material/move_up:",
+        "Một cửa",
+        frozenset({CLERK, LEADER}),
+    ),
+    PageSpec(
+        "pages/postal.py",
+        "Bưu chính công ích",
+        ":material/local_shipping:",
+        "Giải quyết hồ sơ",
+        frozenset({CLERK, SPECIALIST, DEPARTMENT_HEAD}),
+    ),
+    PageSpec("pages/dispatch.py", "Điều phối hồ sơ", ":material/call_split:", "Quản trị", frozenset({ADMIN})),
+    PageSpec(
+        "pages/admin_routing.py", "Định tuyến hồ sơ liên thông", ":material/route:", "Quản trị", frozenset({ADMIN})
+    ),
+    PageSpec(
         "pages/admin_dossier_codes.py", "Mẫu mã hồ sơ", ":material/pin:", "Quản trị", frozenset({ADMIN})
     ),
     PageSpec(
