@@ -109,6 +109,6 @@ def _step_label(row, labels: dict[str, str]) -> str:
     label = labels.get(row.action, row.action)
     if row.action not in UNIT_HAND_OVERS or not row.to_unit:
         return label
-    if row.action.startswith("receive_"):
+    if row.action == "receive_paper":
         return f"{label} tại {row.to_unit}"
     return f"{label} → {row.to_unit}" if row.to_unit_id != row.unit_id else label
