@@ -491,12 +491,12 @@ def preview_copy(
 
 
 def _checked_sections(sections: list[str]) -> list[str]:
+    unknown = set(sections or []) - set(SECTIONS)
+    if unknown:
+        raise ValidationError(f"Nhóm cấu hình không hợp lệ: {', '.join(sorted(unknown))}.")
     chosen = [key for key in SECTIONS if key in set(sections or [])]
     if not chosen:
         raise ValidationError("Chọn ít nhất một nhóm cấu hình để sao chép.")
-    unknown = set(sections) - set(SECTIONS)
-    if unknown:
-        raise ValidationError(f"Nhóm cấu hình không hợp lệ: {', '.join(sorted(unknown))}.")
     return chosen
 
 
