@@ -36,6 +36,8 @@ HAND_OVER_ACTIONS = (
     "receive_unrouted",
     "dispatch",
     "transfer",
+    "ship_dossier",
+    "receive_paper",
     "assign",
     "start",
     "request_supplement",

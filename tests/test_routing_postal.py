@@ -8,7 +8,7 @@ import pytest
 
 from db.engine import read, write
 from services import dispatch, dossier_flow, intake, postal, postal_forms, public_status, returns, routing, worklist
-from services.dossier_view import find_dossier_id
+from services.dossier_view import find_dossier_id, hand_overs
 from services.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from services.sent_elsewhere import sent_elsewhere
 from tests.builders import actor
@@ -440,3 +440,21 @@ def test_the_manifest_lists_the_dossiers_of_one_shipment(demo_engine):
         detail = postal.shipment_detail(conn, actor(demo_engine, "motcua.nhs"), shipment_id=sent)
     assert pdf.startswith(b"%PDF")
     assert [d["code"] for d in detail["dossiers"]] == [first.code, second.code]
+
+
+def test_the_control_slip_lists_each_hand_over_between_units(demo_engine):
+    receipt = receive_land(demo_engine)
+    sent = ship(demo_engine, "motcua.nhs", [receipt.dossier_id], sent_at=TUESDAY_9AM + timedelta(hours=1))
+    confirm(demo_engine, "diachinh.hc", sent, at=TUESDAY_9AM + timedelta(days=1))
+    complete(demo_engine, "diachinh.hc", receipt.dossier_id, at=TUESDAY_9AM + timedelta(days=2))
+    later = TUESDAY_9AM + timedelta(days=2, hours=1)
+    back = ship(demo_engine, "diachinh.hc", [receipt.dossier_id], kind="result", number="EB987654321VN", sent_at=later)
+    confirm(demo_engine, "motcua.nhs", back, at=TUESDAY_9AM + timedelta(days=3))
+    with read(demo_engine) as conn:
+        rows = hand_overs(conn, load(demo_engine, receipt.dossier_id))
+    steps = [(row["action"], row["to"]) for row in rows]
+    assert ("ship_dossier", "Phường Hải Châu") in steps
+    assert ("receive_paper", "Phường Hải Châu") in steps
+    assert ("ship_result", "Phường Ngũ Hành Sơn") in steps
+    assert ("receive_result", "Phường Ngũ Hành Sơn") in steps
+    assert next(row for row in rows if row["action"] == "receive_paper")["on_time"] is True
