@@ -42,14 +42,14 @@ DEMO_LESSONS = [
         "Nhiều công dân chưa có tài khoản VNeID mức 2, quầy mất thêm 10–15 phút mỗi hồ sơ.",
         "Bố trí một cán bộ đoàn thanh niên hỗ trợ kích hoạt VNeID tại sảnh.",
         "Văn phòng HĐND và UBND",
-    ),  # fmt: skip
+    ),
     (
         1,
         "gpxd_nha_o",
         "Lịch thẩm định thực địa chưa thống nhất với chủ hộ, phải hẹn lại.",
         "Gọi điện xác nhận lịch trước một ngày; ghi số điện thoại vào phiếu tiếp nhận.",
         "Phòng Kinh tế",
-    ),  # fmt: skip
+    ),
 ]
 # (procedure, how many per unit): received on recent days, and on the trial days
 DEMO_HISTORY = [("ket_hon", 12), ("khai_sinh", 10), ("chung_thuc_ban_sao", 10), ("gpxd_nha_o", 8)]
