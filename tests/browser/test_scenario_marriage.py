@@ -23,9 +23,15 @@ def fill_person(page: Page, index: int, person: dict) -> None:
     page.get_by_label("Điện thoại", exact=True).nth(index).fill(person["phone"])
 
 
+def settled(page: Page) -> None:
+    """Streamlit re-renders a form after a rerun; acting on the old one loses the click or the upload."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+
+
 def choose(page: Page, label: str, option: str) -> None:
     page.get_by_label(label, exact=True).click()
     page.get_by_role("option").filter(has_text=option).first.click()
+    settled(page)
 
 
 def upload(page: Page, label: str, file: dict) -> None:
@@ -64,17 +70,21 @@ def test_marriage_registration_from_intake_to_return_and_the_citizen_sees_it(liv
 
     open_page(page, "Giải quyết tại một cửa")
     expect(page.get_by_role("heading", name="Giải quyết tại một cửa")).to_be_visible()
+    settled(page)
     choose(page, "Hồ sơ", code)
-    expect(page.get_by_text(f"Hồ sơ {code} ·")).to_be_visible()  # the page has rerun for the chosen dossier
+    expect(page.get_by_text(f"Hồ sơ {code} ·")).to_be_visible()
+    settled(page)
     page.get_by_role("button", name="Ghi nhận quyết định").click()
     expect(page.get_by_text(f"Hồ sơ {code} có kết quả, chờ trả.")).to_be_visible()
 
     open_page(page, "Trả kết quả")
     expect(page.get_by_role("heading", name="Trả kết quả")).to_be_visible()
+    settled(page)
     query = page.get_by_label("Mã hồ sơ, nội dung mã QR trên giấy hẹn (quét hoặc dán) hoặc số CCCD")
     query.fill(status_link)
     query.press("Enter")
     expect(page.get_by_text("Người nhận kết quả")).to_be_visible()
+    settled(page)
     page.get_by_label("Số CCCD (đối chiếu căn cước)").fill(groom()["cccd"])
     page.get_by_text("Hài lòng", exact=True).click()
     page.get_by_role("button", name="Trả kết quả").click()
