@@ -14,6 +14,12 @@ from services.exports import to_csv, to_excel
 
 PLAN, RESULT = "admin_import__plan", "admin_import__result"
 
+
+@st.cache_data(show_spinner=False)
+def template() -> bytes:
+    return rollout_sheets.template_xlsx(role_help=staff_import.ROLE_HELP, kind_help=staff_import.KIND_HELP)
+
+
 st.title("Nhập cán bộ hàng loạt")
 me = actor()
 st.caption(
@@ -25,7 +31,7 @@ st.caption(
 left, right = st.columns([1, 2])
 left.download_button(
     "Tải tệp mẫu (Excel)",
-    rollout_sheets.template_xlsx(role_help=staff_import.ROLE_HELP, kind_help=staff_import.KIND_HELP),
+    template(),
     "mau-nhap-can-bo.xlsx",
     XLSX,
     key="admin_import__template",
