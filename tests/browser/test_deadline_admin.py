@@ -1,6 +1,7 @@
 """An admin changes a procedure's deadline in the catalog, then computes an appointment with the new deadline."""
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from db.engine import read
 from services import catalog, catalog_admin
@@ -9,11 +10,17 @@ from tests.builders import actor
 
 
 def choose(page: Page, label: str, option: str, within: Locator | None = None) -> None:
-    """Typing into the select box opens its list filtered to the option, even if a rerun ate the first click."""
+    """Open the select box and pick the option; a rerun that replaces the box right then closes the list unseen,
+    so try a second time before failing."""
     field = (within or page).get_by_role("combobox", name=label, exact=True)
-    field.click()
-    field.fill(option)
-    page.get_by_role("option").filter(has_text=option).first.click()
+    for _ in range(2):
+        field.click()
+        try:
+            page.get_by_role("option").filter(has_text=option).first.click(timeout=8000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    expect(field).to_have_value(option)
 
 
 def go_to(page: Page, title: str, heading_text: str) -> None:
