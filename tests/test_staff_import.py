@@ -9,11 +9,12 @@ import bcrypt
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from db.engine import read, write
 from db.schema import departments, queue_counter_groups, queue_counters, staff_imports, units, users
 from manage import main as manage
-from services import accounts, catalog, staff_import
+from services import accounts, catalog, rollout_sheets, staff_import
 from services import units as unit_service
 from services.errors import PermissionDenied, ValidationError
 from tests.builders import actor
@@ -293,3 +294,29 @@ def test_import_staff_command_reports_lines_and_writes_passwords_only_to_its_fil
     assert stat.S_IMODE(passwords.stat().st_mode) == 0o600
     assert all(line.rsplit(",", 1)[1] not in out for line in listed[1:])
     assert row_counts(city)["users"] == before["users"] + STAFF_PER_UNIT
+
+
+def test_the_downloadable_templates_pass_their_own_dry_run(demo_engine):
+    book = rollout_sheets.template_xlsx(role_help=staff_import.ROLE_HELP, kind_help=staff_import.KIND_HELP)
+    result = plan(demo_engine, [("mau.xlsx", book)])
+    assert result.ok and result.counts["staff_create"] == 2
+    assert [s.rsplit(" › ", 1)[1] for s in result.sources] == ["Phòng ban", "Cán bộ", "Nhóm dịch vụ", "Quầy"]
+    csvs = [(f"{spec.kind}.csv", rollout_sheets.template_csv(spec.kind)) for spec in rollout_sheets.TABLES]
+    assert plan(demo_engine, csvs).ok
+
+
+def test_an_extra_column_is_named_as_ignored_and_a_semicolon_csv_is_read(demo_engine):
+    content = "Họ tên;Tên đăng nhập;Vai trò;Mã đơn vị;Ghi chú\nAn;an.hc;clerk;HAICHAU;mới\n".encode()
+    result = plan(demo_engine, [("excel-vn.csv", content)])
+    assert result.ok and result.counts["staff_create"] == 1
+    assert result.notes == ["excel-vn.csv: bỏ qua cột không dùng Ghi chú."]
+
+
+def test_a_failure_while_writing_rolls_back_the_departments_groups_and_counters_already_written(city):
+    files = [("hv.xlsx", workbook(tables_for(["HOAVANG"])))]
+    credentials = staff_import.issue_credentials(plan(city, files).usernames)
+    credentials["cv2.dia_chinh.hoavang"] = staff_import.Credential("khong-dung", None)  # the users insert fails
+    before = row_counts(city)
+    with pytest.raises(IntegrityError):
+        commit(city, files, credentials=credentials)
+    assert row_counts(city) == before
