@@ -23,7 +23,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from db.schema import audit_log, departments, queue_counter_groups, queue_counters, queue_groups, staff_imports, units
 from db.schema import users as users_table
 from services import audit
-from services.accounts import hash_password, normalize_username
+from services.accounts import INITIAL_PASSWORD_ROUNDS, hash_password, normalize_username
 from services.clock import now
 from services.errors import ValidationError
 from services.roles import (
@@ -491,14 +491,18 @@ def _person_department(
 
 
 def issue_credentials(usernames: Iterable[str]) -> dict[str, Credential]:
-    """A generated password per account, hashed at the cost of services.accounts on all cores.
+    """A generated password per account, hashed at the one-time-password cost of services.accounts on all cores.
     Pure CPU and no database: callers run it before opening the write transaction."""
     passwords = {username: generate_password() for username in usernames}
     with ThreadPoolExecutor(max_workers=HASH_WORKERS) as pool:
-        hashes = list(pool.map(hash_password, passwords.values()))
+        hashes = list(pool.map(_hash_initial_password, passwords.values()))
     return {
         username: Credential(password, h) for (username, password), h in zip(passwords.items(), hashes, strict=True)
     }
+
+
+def _hash_initial_password(password: str) -> str:
+    return hash_password(password, rounds=INITIAL_PASSWORD_ROUNDS)
 
 
 def generate_password() -> str:
