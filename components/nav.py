@@ -69,9 +69,7 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/admin_routing.py", "Định tuyến hồ sơ liên thông", ":material/route:", "Quản trị", frozenset({ADMIN})
     ),
-    PageSpec(
-        "pages/admin_dossier_codes.py", "Mẫu mã hồ sơ", ":material/pin:", "Quản trị", frozenset({ADMIN})
-    ),
+    PageSpec("pages/admin_dossier_codes.py", "Mẫu mã hồ sơ", ":material/pin:", "Quản trị", frozenset({ADMIN})),
     PageSpec(
         "pages/worklist.py",
         "Hồ sơ cần xử lý",

@@ -7,7 +7,7 @@ from components.runtime import settings
 from components.ui import actor, call, failed, fetch
 from services import receipts, returns
 from services.clock import format_datetime
-from services.dossier_flow import ACTION_LABELS
+from services.dossier_flow import EVENT_LABELS
 from services.files import store_from_settings
 
 st.title("Trả kết quả")
@@ -99,7 +99,7 @@ if receipt:
 
 with st.expander("Quá trình xử lý"):
     for event in details["events"]:
-        st.write(f"{format_datetime(event['at'])} – {ACTION_LABELS.get(event['action'], event['action'])}")
+        st.write(f"{format_datetime(event['at'])} – {EVENT_LABELS.get(event['action'], event['action'])}")
 
 if details["status"] == "returned":
     st.info(f"Đã trả kết quả lúc {format_datetime(details['returned_at'])} cho {details['collected_by']}.")
