@@ -25,8 +25,8 @@ from sqlalchemy import text  # noqa: E402
 
 from db import migrate  # noqa: E402
 from db.engine import build_engine, read, write  # noqa: E402
-from services import catalog, early_warnings, kpi, rivers  # noqa: E402
-from services import units as unit_service  # noqa: E402
+from seed.reference import seed_reference  # noqa: E402
+from services import early_warnings, kpi  # noqa: E402
 from services.clock import LOCAL_TZ  # noqa: E402
 from services.roles import Actor  # noqa: E402
 
@@ -46,9 +46,7 @@ def timed(label: str, function, *args, **kwargs):
 
 def generate(engine, dossiers: int, tickets: int, feedback: int) -> None:
     with write(engine) as conn:
-        unit_service.seed_units(conn)
-        catalog.seed_sample_catalog(conn)
-        rivers.seed_stations(conn)
+        seed_reference(conn)
     statements = [
         ("departments (4 per unit)", DEPARTMENTS),
         ("users (6 specialists per unit)", USERS),

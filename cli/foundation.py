@@ -15,8 +15,8 @@ from cli import command, engine
 from config import ROOT, load_settings
 from db import migrate as migrations
 from db.engine import write
+from seed.demo import seed_demo
 from services import accounts
-from services.demo import seed_demo
 from services.errors import DomainError
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cli import command, engine
 from db.engine import write
+from seed.reference import seed_stations as seed_reference_stations
 from services import rivers
 from services.errors import ValidationError
 
@@ -15,7 +16,7 @@ from services.errors import ValidationError
 @command("seed-stations", "Nạp danh sách trạm đo mực nước và mức báo động I/II/III (chạy lại không nhân đôi)")
 def seed_stations(_args) -> None:
     with write(engine()) as conn:
-        added = rivers.seed_stations(conn)
+        added = seed_reference_stations(conn)
     print(f"Đã thêm {added} trạm đo.")
 
 

@@ -107,7 +107,7 @@ def login_page() -> None:
 
 
 def _demo_credentials() -> None:
-    from services.demo import DEMO_PASSWORD, DEMO_USERS
+    from seed.demo import DEMO_PASSWORD, DEMO_USERS
 
     with st.expander("Tài khoản dùng thử (chỉ hiện ở chế độ demo)", expanded=True):
         st.markdown(f"Mật khẩu chung: `{DEMO_PASSWORD}`")

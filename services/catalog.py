@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Connection, insert, or_, select
+from sqlalchemy import Connection, or_, select
 
 from db.schema import calendar_overrides, office_sessions, procedures
-from services.clock import now
 from services.errors import NotFound, ValidationError
 from services.working_time import (
     SAMPLE_SESSIONS,
@@ -24,144 +23,6 @@ MODES = {
     "department": "Chuyển phòng chuyên môn",
     "any_point": "Tiếp nhận không phụ thuộc địa giới hành chính",
 }
-
-# Sample values from DOMAIN.md §4: to be checked by each ward before real use (is_sample stays true until edited).
-SAMPLE_CATALOG = [
-    dict(
-        code="ket_hon",
-        name="Đăng ký kết hôn",
-        sector="Hộ tịch",
-        deadline_kind="same_day",
-        deadline_amount=0,
-        cutoff="15:00",
-        verification_deadline_kind="working_days",
-        verification_deadline_amount=5,
-        mode="at_counter",
-        department_kind="van_hoa_xa_hoi",
-        parties=2,
-        fee=0,
-        documents=[
-            {"name": "Tờ khai đăng ký kết hôn (có chữ ký của hai bên)", "original": True, "copies": 1},
-            {
-                "name": "Giấy xác nhận tình trạng hôn nhân (nếu đăng ký thường trú nơi khác)",
-                "original": True,
-                "copies": 1,
-            },
-        ],
-    ),
-    dict(
-        code="khai_sinh",
-        name="Đăng ký khai sinh",
-        sector="Hộ tịch",
-        deadline_kind="same_day",
-        deadline_amount=0,
-        cutoff="15:00",
-        mode="at_counter",
-        department_kind="van_hoa_xa_hoi",
-        fee=0,
-        documents=[
-            {"name": "Tờ khai đăng ký khai sinh", "original": True, "copies": 1},
-            {"name": "Giấy chứng sinh", "original": True, "copies": 1},
-        ],
-    ),
-    dict(
-        code="khai_tu",
-        name="Đăng ký khai tử",
-        sector="Hộ tịch",
-        deadline_kind="same_day",
-        deadline_amount=0,
-        cutoff="15:00",
-        verification_deadline_kind="working_days",
-        verification_deadline_amount=3,
-        mode="at_counter",
-        department_kind="van_hoa_xa_hoi",
-        fee=0,
-        documents=[
-            {"name": "Tờ khai đăng ký khai tử", "original": True, "copies": 1},
-            {"name": "Giấy báo tử hoặc giấy tờ thay giấy báo tử", "original": True, "copies": 1},
-        ],
-    ),
-    dict(
-        code="chung_thuc_ban_sao",
-        name="Chứng thực bản sao từ bản chính",
-        sector="Chứng thực",
-        deadline_kind="same_day",
-        deadline_amount=0,
-        cutoff="15:00",
-        mode="at_counter",
-        department_kind="van_phong",
-        fee=2000,
-        documents=[
-            {"name": "Bản chính giấy tờ cần chứng thực", "original": True, "copies": 1},
-            {"name": "Bản sao cần chứng thực", "original": False, "copies": 1},
-        ],
-    ),
-    dict(
-        code="xac_nhan_tthn",
-        name="Xác nhận tình trạng hôn nhân",
-        sector="Hộ tịch",
-        deadline_kind="working_days",
-        deadline_amount=3,
-        verification_deadline_kind="working_days",
-        verification_deadline_amount=23,
-        mode="at_counter",
-        department_kind="van_hoa_xa_hoi",
-        fee=0,
-        documents=[{"name": "Tờ khai cấp giấy xác nhận tình trạng hôn nhân", "original": True, "copies": 1}],
-    ),
-    dict(
-        code="gpxd_nha_o",
-        name="Cấp giấy phép xây dựng nhà ở riêng lẻ",
-        sector="Xây dựng",
-        deadline_kind="working_days",
-        deadline_amount=15,
-        mode="department",
-        department_kind="kinh_te",
-        fee=75000,
-        documents=[
-            {"name": "Đơn đề nghị cấp giấy phép xây dựng", "original": True, "copies": 1},
-            {"name": "Giấy tờ chứng minh quyền sử dụng đất", "original": False, "copies": 1},
-            {"name": "Bản vẽ thiết kế xây dựng", "original": True, "copies": 2},
-        ],
-    ),
-    dict(
-        code="bien_dong_dat_dai",
-        name="Đăng ký biến động đất đai",
-        sector="Đất đai",
-        deadline_kind="working_days",
-        deadline_amount=10,
-        mode="any_point",
-        department_kind="dia_chinh",
-        fee=0,
-        documents=[
-            {"name": "Đơn đăng ký biến động đất đai, tài sản gắn liền với đất", "original": True, "copies": 1},
-            {"name": "Giấy chứng nhận quyền sử dụng đất đã cấp", "original": True, "copies": 1},
-            {"name": "Hợp đồng, văn bản về chuyển quyền", "original": True, "copies": 1},
-        ],
-    ),
-]
-
-
-def seed_sample_catalog(conn: Connection) -> int:
-    existing = set(conn.scalars(select(procedures.c.code)))
-    rows = [_row(item) for item in SAMPLE_CATALOG if item["code"] not in existing]
-    if rows:
-        conn.execute(insert(procedures), rows)
-    return len(rows)
-
-
-def _row(item: dict) -> dict:
-    row = {
-        "cutoff": None,
-        "verification_deadline_kind": None,
-        "verification_deadline_amount": None,
-        "parties": 1,
-        "department_kind": None,
-        **item,
-    }
-    row["documents"] = json.dumps(item["documents"], ensure_ascii=False)
-    return {**row, "is_sample": True, "active": True, "updated_at": now(), "updated_by": "seed"}
-
 
 def get_procedure(conn: Connection, code: str) -> dict:
     row = conn.execute(select(procedures).where(procedures.c.code == (code or "").strip())).first()

@@ -21,7 +21,6 @@ from services.text import nfc
 from services.units import DEPARTMENT_KINDS, get_unit
 from services.working_time import (
     DEADLINE_KINDS,
-    SAMPLE_SESSIONS,
     WEEKDAY_LABELS,
     Session,
     format_hhmm,
@@ -386,17 +385,6 @@ def _session_time(value, weekday: int) -> time:
         return parse_hhmm(value)
     except ValidationError as exc:
         raise ValidationError(f"{WEEKDAY_LABELS[weekday]}: {exc.message[0].lower()}{exc.message[1:]}") from exc
-
-
-def seed_demo_office_hours(conn: Connection) -> None:
-    """The city default as rows holding the sample hours, so the calendar page shows what a ward checks."""
-    if not _has_own_sessions(conn, None):
-        rows = [
-            {"unit_id": None, "weekday": w, "starts": format_hhmm(a), "ends": format_hhmm(b)}
-            for w, items in SAMPLE_SESSIONS.items()
-            for a, b in items
-        ]
-        conn.execute(insert(office_sessions), rows)
 
 
 def reset_office_sessions(conn: Connection, actor: Actor, *, unit_id: int) -> None:

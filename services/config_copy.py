@@ -562,15 +562,6 @@ def apply_copy(
     return _apply(conn, preview, actor)
 
 
-def copy_for_demo(conn: Connection, *, source_unit_id: int, target_unit_id: int, sections: list[str]) -> CopyResult:
-    """The demo seed's copy, run without a signed-in admin."""
-    lookup = _Lookup.load(conn)
-    chosen = _checked_sections(sections)
-    source_items = {key: SECTIONS[key].read(conn, source_unit_id) for key in chosen}
-    target = _unit_preview(conn, lookup, source_unit_id, target_unit_id, source_items)
-    return _apply(conn, CopyPreview(lookup.units[source_unit_id], chosen, [target]), None)
-
-
 def _apply(conn: Connection, preview: CopyPreview, actor: Actor | None) -> CopyResult:
     batch, at = uuid.uuid4().hex, now()
     username = actor.username if actor else "system"

@@ -15,7 +15,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import Connection, and_, func, insert, select, tuple_, update
 
@@ -26,7 +25,6 @@ from services.errors import NotFound, PermissionDenied, ValidationError
 from services.roles import ADMIN, CITY_LEADER, LEADER, Actor
 from services.text import ascii_fold, nfc
 
-STATIONS_CSV = Path(__file__).parent / "data" / "river_stations.csv"
 COLUMNS = ("station", "time", "level_m", "rain_mm")
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
 DEFAULT_STALE_MINUTES = 60
@@ -155,33 +153,6 @@ class Candidate:
 
 
 # --- stations -----------------------------------------------------------------------------------------------------
-
-
-def seed_stations(conn: Connection) -> int:
-    """Stations of river_stations.csv that are missing; an empty alert cell stays NULL."""
-    existing = set(conn.scalars(select(river_stations.c.code)))
-    with STATIONS_CSV.open(encoding="utf-8") as fh:
-        rows = [_station_row(row) for row in csv.DictReader(fh)]
-    missing = [row for row in rows if row["code"] not in existing]
-    if missing:
-        conn.execute(insert(river_stations), missing)
-    return len(missing)
-
-
-def _station_row(row: dict) -> dict:
-    return {
-        "code": station_code(row["station"]),
-        "name": nfc(row["station"]),
-        "river": nfc(row["river"]),
-        "alert_1_m": parse_number(row["alert_1_m"], "mức I", required=False),
-        "alert_2_m": parse_number(row["alert_2_m"], "mức II", required=False),
-        "alert_3_m": parse_number(row["alert_3_m"], "mức III", required=False),
-        "evidence": row.get("evidence", ""),
-        "stale_after_minutes": DEFAULT_STALE_MINUTES,
-        "active": True,
-        "updated_at": now(),
-        "updated_by": "seed",
-    }
 
 
 def list_stations(conn: Connection, actor: Actor) -> list[dict]:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 from sqlalchemy import Connection, insert, select, update
 
 from db.schema import departments, units
 from services import audit
-from services.clock import now
 from services.errors import Conflict, NotFound, ValidationError
 from services.roles import ADMIN, Actor
 from services.text import ascii_fold, nfc
 
-UNITS_CSV = Path(__file__).parent / "data" / "danang_units.csv"
 KIND_PREFIX = {"phuong": "Phường ", "xa": "Xã ", "dac_khu": "Đặc khu "}
 KIND_LABELS = {"phuong": "Phường", "xa": "Xã", "dac_khu": "Đặc khu"}
 
@@ -29,30 +24,6 @@ DEPARTMENT_KINDS = {
 
 def unit_code(kind: str, name: str) -> str:
     return ascii_fold(name.removeprefix(KIND_PREFIX.get(kind, ""))).upper().replace(" ", "")
-
-
-def load_unit_rows() -> list[dict]:
-    with UNITS_CSV.open(encoding="utf-8") as fh:
-        return [{"kind": row["kind"], "name": nfc(row["name"])} for row in csv.DictReader(fh)]
-
-
-def seed_units(conn: Connection) -> int:
-    """Insert the units that are missing; running it twice changes nothing."""
-    existing = set(conn.scalars(select(units.c.code)))
-    rows = [
-        {
-            "code": unit_code(r["kind"], r["name"]),
-            "name": r["name"],
-            "kind": r["kind"],
-            "active": True,
-            "created_at": now(),
-        }
-        for r in load_unit_rows()
-    ]
-    missing = [row for row in rows if row["code"] not in existing]
-    if missing:
-        conn.execute(insert(units), missing)
-    return len(missing)
 
 
 def list_units(conn: Connection) -> list[dict]:

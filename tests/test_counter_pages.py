@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.schema import dossiers
-from services.intake_demo import CITIZENS, DEMO_NOTE
+from seed.demo.intake import CITIZENS, DEMO_NOTE
 from tests.apptest import open_app, registered_pages
 
 COUNTER_PAGES = {"pages/intake.py", "pages/counter_results.py", "pages/return_result.py"}

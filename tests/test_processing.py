@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from db.engine import read, write
 from db.schema import site_appraisal_photos, supplement_requests
+from seed.demo.processing import DEMO_DOSSIERS, seed_processing_demo
 from services import dossier_flow, dossier_view, processing, processing_forms, worklist
 from services.catalog import calendar_for_unit
 from services.clock import LOCAL_TZ
 from services.dossier_flow import InvalidTransition
 from services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from services.files import LocalFileStore
-from services.processing_demo import DEMO_DOSSIERS, seed_processing_demo
 from tests.builders import actor
 from tests.intake_builders import SCAN, stored_files
 from tests.processing_builders import PNG, assigned_permit, load, receive_permit, snapshot

@@ -3,8 +3,8 @@
 import pytest
 
 from db.engine import read
+from seed.demo.processing import DEMO_DOSSIERS
 from services import worklist
-from services.processing_demo import DEMO_DOSSIERS
 from tests.apptest import open_app, registered_pages
 from tests.builders import actor
 from tests.processing_builders import load

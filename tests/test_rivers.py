@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from db.engine import read, write
 from db.schema import river_readings, river_stations
+from seed.reference import seed_stations
 from services import rivers
 from services.errors import PermissionDenied, ValidationError
 from tests.builders import actor
@@ -19,7 +20,7 @@ from web.routes import ROUTES
 @pytest.fixture
 def stations(demo):
     with write(demo.engine) as conn:
-        rivers.seed_stations(conn)
+        seed_stations(conn)
         conn.execute(river_readings.delete())  # the demo's readings; each test brings its own
     return demo
 
@@ -55,7 +56,7 @@ def test_rain_of_the_last_24_hours_falls_into_the_four_categories(mm, label):
 def test_seeded_stations_keep_unknown_alert_levels_empty(stations):
     with read(stations.engine) as conn:
         cam_le = conn.execute(select(river_stations).where(river_stations.c.code == "cam_le")).one()
-        assert rivers.seed_stations(conn) == 0
+        assert seed_stations(conn) == 0
     assert cam_le.alert_1_m is None and cam_le.alert_2_m is None and cam_le.alert_3_m == 2.5
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.schema import dossiers, postal_shipments, routing_rules
+from seed.demo.postal import DEMO_NOTE
 from services.clock import now
-from services.postal_demo import DEMO_NOTE
 from tests.apptest import open_app, registered_pages
 from tests.postal_builders import receive_land, unit_id
 

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from db.engine import read, write
 from db.schema import departments, queue_counter_groups, queue_counters, staff_imports, units, users
 from manage import main as manage
-from services import accounts, catalog, rollout_sheets, staff_import
-from services import units as unit_service
+from seed.reference import seed_sample_catalog, seed_units
+from services import accounts, rollout_sheets, staff_import
 from services.errors import PermissionDenied, ValidationError
 from tests.builders import actor
 from tests.rollout_builders import STAFF_PER_UNIT, all_unit_codes, csv_file, row_counts, tables_for, workbook
@@ -25,8 +25,8 @@ from tests.rollout_builders import STAFF_PER_UNIT, all_unit_codes, csv_file, row
 def city(engine):
     """The 94 units and the sample catalog, nobody and nothing else."""
     with write(engine) as conn:
-        unit_service.seed_units(conn)
-        catalog.seed_sample_catalog(conn)
+        seed_units(conn)
+        seed_sample_catalog(conn)
     return engine
 
 

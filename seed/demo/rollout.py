@@ -6,6 +6,7 @@ from sqlalchemy import Connection, insert, select
 
 from db.schema import config_copies, poster_downloads, units
 from services import config_copy
+from services.accounts import load_actor
 from services.clock import now
 
 PILOT_UNIT = "NGUHANHSON"
@@ -19,9 +20,10 @@ def seed_rollout_demo(conn: Connection) -> None:
         return
     if conn.scalar(select(poster_downloads.c.id).where(poster_downloads.c.unit_id == pilot).limit(1)) is None:
         conn.execute(insert(poster_downloads).values(unit_id=pilot, at=now(), user_id=None, username="seed"))
-    if conn.scalar(select(config_copies.c.id).limit(1)) is None:
-        config_copy.copy_for_demo(
-            conn, source_unit_id=pilot, target_unit_id=copied_to, sections=["queue_groups", "queue_rules"]
+    admin = load_actor(conn, "admin")
+    if admin is not None and conn.scalar(select(config_copies.c.id).limit(1)) is None:
+        config_copy.apply_copy(
+            conn, admin, source_unit_id=pilot, target_unit_ids=[copied_to], sections=["queue_groups", "queue_rules"]
         )
 
 

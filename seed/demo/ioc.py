@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, func, insert, select, update
 
 from db.schema import cameras, dossiers, river_readings, river_stations, trial_lessons, units
-from services import dossier_flow, rivers
+from seed.demo.processing import insert_received_dossier
+from services import dossier_flow
 from services.clock import LOCAL_TZ, local, now
-from services.processing_demo import insert_received_dossier
 from services.trial_report import TRIAL_DAYS
 
 DEMO_UNITS = ("NGUHANHSON", "HAICHAU")
@@ -60,7 +60,6 @@ START_ACTIONS = {"received": "start", "assigned": "assign"}
 
 
 def seed_ioc_demo(conn: Connection) -> None:
-    rivers.seed_stations(conn)
     _seed_readings(conn, now())
     _seed_cameras(conn)
     _seed_lessons(conn)

@@ -1,6 +1,7 @@
 """Demo data for the embedded database: the pilot ward Ngũ Hành Sơn, a second ward, one account per role.
 
-Each feature appends its own seeder to DEMO_SEEDERS so a newcomer sees every screen populated.
+Each feature has its own seeder module here, listed in DEMO_SEEDERS, so a newcomer sees every screen populated.
+Nothing under services/, pages/ or web/ imports this package.
 """
 
 from __future__ import annotations
@@ -10,19 +11,9 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, select
 
 from db.schema import departments, units, users
-from services import (
-    accounts,
-    catalog,
-    catalog_admin,
-    feedback_demo,
-    intake_demo,
-    ioc_demo,
-    postal_demo,
-    processing_demo,
-    queue_demo,
-    rollout_demo,
-)
-from services import units as unit_service
+from seed.demo import calendar, feedback, intake, ioc, postal, processing, queue, rollout
+from seed.reference import seed_reference
+from services import accounts
 from services.units import department_for_kind
 
 DEMO_PASSWORD = "motcua@2026"
@@ -125,21 +116,21 @@ DEMO_USERS = [
     ),
 ]
 
-DEMO_SEEDERS: list[Callable[[Connection], None]] = []
-DEMO_SEEDERS.append(catalog_admin.seed_demo_office_hours)
-DEMO_SEEDERS.append(queue_demo.seed_queue_demo)
-DEMO_SEEDERS.append(processing_demo.seed_processing_demo)
-DEMO_SEEDERS.append(feedback_demo.seed_feedback_demo)
-DEMO_SEEDERS.append(intake_demo.seed_intake_demo)
-DEMO_SEEDERS.append(ioc_demo.seed_ioc_demo)
-DEMO_SEEDERS.append(postal_demo.seed_postal_demo)
-DEMO_SEEDERS.append(rollout_demo.seed_rollout_demo)
+DEMO_SEEDERS: list[Callable[[Connection], None]] = [
+    calendar.seed_calendar_demo,
+    queue.seed_queue_demo,
+    processing.seed_processing_demo,
+    feedback.seed_feedback_demo,
+    intake.seed_intake_demo,
+    ioc.seed_ioc_demo,
+    postal.seed_postal_demo,
+    rollout.seed_rollout_demo,
+]
 
 
 def seed_demo(conn: Connection) -> None:
     """Idempotent: running it again adds only what is missing."""
-    unit_service.seed_units(conn)
-    catalog.seed_sample_catalog(conn)
+    seed_reference(conn)
     for code in (PILOT_UNIT, SECOND_UNIT):
         _seed_departments(conn, _unit_id(conn, code))
     _seed_users(conn)
