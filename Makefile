@@ -23,10 +23,10 @@ migrate: install
 	$(PY) manage.py migrate
 
 seed: migrate
-	$(PY) manage.py seed-demo
+	MOTCUA_DEMO=true $(PY) manage.py seed-demo
 
 run: seed
-	$(PY) -m streamlit run server.py --server.port $(PORT)
+	MOTCUA_DEMO=true $(PY) -m streamlit run server.py --server.port $(PORT)
 
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji poppler-utils; }

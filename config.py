@@ -52,6 +52,12 @@ def _is_true(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def demo_mode_enabled(secrets: dict | None = None) -> bool:
+    """Demo mode only when switched on (MOTCUA_DEMO=true or [app] demo_mode = true); `make run` switches it on."""
+    app = (secrets if secrets is not None else _secrets()).get("app", {})
+    return _is_true(_pick("MOTCUA_DEMO", app, "demo_mode", "false"))
+
+
 def load_settings() -> Settings:
     secrets = _secrets()
     database = secrets.get("database", {})
@@ -60,7 +66,7 @@ def load_settings() -> Settings:
     supabase = secrets.get("supabase", {})
     settings = Settings(
         database_url=_pick("DATABASE_URL", database, "url", DEFAULT_DATABASE_URL),
-        demo_mode=_is_true(_pick("MOTCUA_DEMO", app, "demo_mode", "true")),
+        demo_mode=demo_mode_enabled(secrets),
         cookie_key=_pick("MOTCUA_COOKIE_KEY", app, "cookie_key"),
         cookie_name=_pick("MOTCUA_COOKIE_NAME", app, "cookie_name", "motcua_auth"),
         token_secret=_pick("MOTCUA_TOKEN_SECRET", app, "token_secret"),

@@ -12,10 +12,11 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from cli import command, engine
-from config import ROOT, load_settings
+from config import ROOT, SettingsError, demo_mode_enabled, load_settings
 from db import migrate as migrations
 from db.engine import write
 from seed.demo import seed_demo
+from seed.reference import seed_reference
 from services import accounts
 from services.errors import DomainError
 
@@ -26,8 +27,27 @@ def migrate(_args) -> None:
     print("Đã cập nhật cấu trúc cơ sở dữ liệu.")
 
 
-@command("seed-demo", "Nạp dữ liệu dùng thử (đơn vị, thủ tục mẫu, tài khoản demo); chạy lại không nhân đôi")
+@command(
+    "seed-reference",
+    "Nạp dữ liệu danh mục cho triển khai thật: 94 đơn vị, thủ tục mẫu, trạm đo mực nước; không tạo tài khoản nào",
+)
+def seed_reference_command(_args) -> None:
+    with write(engine()) as conn:
+        added = seed_reference(conn)
+    print(
+        f"Đã thêm {added['units']} đơn vị, {added['procedures']} thủ tục mẫu, {added['stations']} trạm đo "
+        "(đã có thì giữ nguyên)."
+    )
+
+
+@command("seed-demo", "Nạp dữ liệu dùng thử (danh mục + tài khoản và hồ sơ demo); chỉ ở chế độ demo")
 def seed_demo_command(_args) -> None:
+    if not demo_mode_enabled():
+        raise SettingsError(
+            "Không nạp dữ liệu dùng thử khi chế độ demo đang tắt: dữ liệu demo có tài khoản với mật khẩu công khai. "
+            "Triển khai thật dùng `manage.py seed-reference` và `manage.py create-user`; "
+            "chỉ đặt MOTCUA_DEMO=true trên máy thử nghiệm."
+        )
     with write(engine()) as conn:
         seed_demo(conn)
     print("Đã nạp dữ liệu dùng thử.")
@@ -39,12 +59,14 @@ def _create_user_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--roles", required=True, help="vd. admin hoặc clerk,leader")
     parser.add_argument("--unit", help="mã đơn vị, vd. NGUHANHSON (bỏ trống cho tài khoản cấp thành phố)")
     parser.add_argument("--department", help="mã phòng chuyên môn trong đơn vị")
-    parser.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    source.add_argument("--password-file", help="đọc mật khẩu từ dòng đầu của tệp (chỉ chủ sở hữu được đọc)")
 
 
 @command("create-user", "Tạo tài khoản cán bộ (mật khẩu nhập ẩn hoặc đọc từ stdin)", _create_user_arguments)
 def create_user(args) -> None:
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Mật khẩu: ")
+    password = _password(args)
     from services.roles import Actor
     from services.units import list_departments, unit_by_code
 
@@ -66,6 +88,18 @@ def create_user(args) -> None:
         )
         accounts.create_user(conn, None, new, password)
     print(f"Đã tạo tài khoản {args.username}.")
+
+
+def _password(args) -> str:
+    """Never from the command line itself, where it would stay in the shell history and the process list."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if args.password_file:
+        try:
+            return Path(args.password_file).read_text(encoding="utf-8").splitlines()[0]
+        except (OSError, IndexError, UnicodeDecodeError) as exc:
+            raise DomainError(f"Không đọc được mật khẩu từ tệp {args.password_file}.") from exc
+    return getpass.getpass("Mật khẩu: ")
 
 
 def _backup_arguments(parser: argparse.ArgumentParser) -> None:

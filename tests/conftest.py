@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,8 @@ from pathlib import Path
 
 os.environ.setdefault("MOTCUA_BCRYPT_ROUNDS", "4")
 os.environ.setdefault("MOTCUA_DEMO", "true")
+# Files the demo seed attaches (result scans) go to this process's own folder, never into the working tree.
+os.environ.setdefault("MOTCUA_STORAGE_DIR", tempfile.mkdtemp(prefix="motcua-files-"))
 
 import pytest  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
@@ -135,7 +138,7 @@ class PostgresSchemas:
             ).all()
         inserts = "".join(f'INSERT INTO "{self.schema}"."{n}" SELECT * FROM "{source}"."{n}";' for n in filled)
         setvals = "".join(
-            f"SELECT setval('\"{self.schema}\".\"{name}\"', {value}, true);"
+            f'SELECT setval(\'"{self.schema}"."{name}"\', {value}, true);'
             for name, value in sequences
             if value is not None
         )
@@ -200,6 +203,8 @@ def demo(database) -> TestDatabase:
 @pytest.fixture
 def demo_engine(demo) -> Engine:
     return demo.engine
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say plainly how many tests ran on each database, so a CI log shows PostgreSQL was not skipped."""
     for backend in ("sqlite", "postgresql"):

@@ -7,11 +7,13 @@ import math
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select
 
 from db.schema import cameras, dossiers, river_readings, river_stations, trial_lessons, units
-from seed.demo.processing import insert_received_dossier
-from services import dossier_flow
+from seed.demo.files import demo_store, result_pdf
+from seed.demo.people import citizen
+from services import counter_results, dossier_flow, intake, processing, returns
+from services.accounts import load_actor
 from services.clock import LOCAL_TZ, local, now
 from services.trial_report import TRIAL_DAYS
 
@@ -20,7 +22,6 @@ READING_STEP = timedelta(minutes=10)
 READING_DAYS = 3
 RISING_STATION = "cau_lau"
 QUIET_STATION = "tam_ky"
-DEMO_SEQ_START = 7001
 # (name, location, unit code or None for city-wide, stream link, status): sample values, replace with real cameras
 DEMO_CAMERAS = [
     (
@@ -51,12 +52,17 @@ DEMO_LESSONS = [
         "Phòng Kinh tế",
     ),
 ]
+HISTORY_NOTE = "Dữ liệu mẫu (hồ sơ đã giải quyết)"
+DEPARTMENT_PROCEDURES = {"gpxd_nha_o"}
+UNIT_NAMES = {"NGUHANHSON": "Ngũ Hành Sơn", "HAICHAU": "Hải Châu"}
+# Who acts in each demo unit; Hải Châu has no Kinh tế staff in the demo, so it gets no construction permits.
+DEMO_STAFF = {
+    "NGUHANHSON": {"clerk": "motcua.nhs", "head": "truongphong.nhs", "specialist": "chuyenvien.nhs"},
+    "HAICHAU": {"clerk": "motcua.hc"},
+}
 # (procedure, how many per unit): received on recent days, and on the trial days
 DEMO_HISTORY = [("ket_hon", 12), ("khai_sinh", 10), ("chung_thuc_ban_sao", 10), ("gpxd_nha_o", 8)]
 TRIAL_HISTORY = [("ket_hon", 6), ("gpxd_nha_o", 4)]
-DEMO_APPLICANTS = ["Nguyễn Văn An", "Trần Thị Bích", "Lê Minh Châu", "Phạm Quốc Dũng", "Võ Thị Hạnh"]
-DEMO_CLERKS = {"NGUHANHSON": "motcua.nhs", "HAICHAU": "motcua.hc"}
-START_ACTIONS = {"received": "start", "assigned": "assign"}
 
 
 def seed_ioc_demo(conn: Connection) -> None:
@@ -144,65 +150,84 @@ def _seed_lessons(conn: Connection) -> None:
 
 
 def _seed_history(conn: Connection) -> None:
-    """Finished dossiers: some late, some rated "not satisfied", some online, so every KPI has something to show."""
-    rng = random.Random(2025)
+    """Finished dossiers made through intake, the counter's decision or the department's result, and the return:
+    some late, some rated "not satisfied", so every KPI has something to show. Idempotent by the demo note; each
+    unit's random draws come from its own seeded generator, so they never depend on what a previous run left."""
+    if conn.scalar(select(dossiers.c.id).where(dossiers.c.notes == HISTORY_NOTE).limit(1)):
+        return
     today = local(now()).date()
-    for unit_code, unit_id in sorted(_unit_ids(conn).items()):
+    for unit_code in sorted(_unit_ids(conn)):
+        staff = {role: load_actor(conn, name) for role, name in DEMO_STAFF[unit_code].items()}
+        if None in staff.values():
+            continue
+        rng = random.Random(f"history-{unit_code}")
         plan = [(code, today - timedelta(days=rng.randint(1, 28))) for code, n in DEMO_HISTORY for _ in range(n)]
         plan += [
             (code, TRIAL_DAYS[0] + timedelta(days=rng.randint(0, 2))) for code, n in TRIAL_HISTORY for _ in range(n)
         ]
         for index, (procedure_code, day) in enumerate(plan):
-            code = f"{unit_code}-{day.strftime('%y%m%d')}-{DEMO_SEQ_START + index}"
-            if not conn.scalar(select(dossiers.c.id).where(dossiers.c.code == code)):
-                _finished_dossier(conn, rng, unit_code, unit_id, procedure_code, day, code)
+            if procedure_code in DEPARTMENT_PROCEDURES and "specialist" not in staff:
+                continue
+            _finished_dossier(conn, rng, staff, unit_code, procedure_code, day, index)
 
 
-def _finished_dossier(conn, rng, unit_code: str, unit_id: int, procedure_code: str, day: date, code: str) -> None:
+def _finished_dossier(conn, rng, staff: dict, unit_code: str, procedure_code: str, day: date, index: int) -> None:
     received_at = datetime(day.year, day.month, day.day, 8, rng.randint(0, 59), tzinfo=LOCAL_TZ)
-    dossier = insert_received_dossier(
+    person_index = 1000 * (1 + sorted(DEMO_STAFF).index(unit_code)) + 2 * index
+    applicant = citizen(person_index, sex="male", born=1980 + index % 15, unit_name=UNIT_NAMES[unit_code])
+    spouse = citizen(person_index + 1, sex="female", born=1985 + index % 12, unit_name=UNIT_NAMES[unit_code])
+    receipt = intake.receive_dossier(
         conn,
-        unit_id=unit_id,
+        staff["clerk"],
         procedure_code=procedure_code,
+        applicant=applicant,
+        second_party=spouse if procedure_code == "ket_hon" else None,
+        vneid_support=rng.choice(["none", "created", "activated"]),
         received_at=received_at,
-        applicant_name=rng.choice(DEMO_APPLICANTS),
-        code=code,
-        clerk_username=DEMO_CLERKS[unit_code],
+        notes=HISTORY_NOTE,
     )
-    # How the citizen filed is part of the receipt itself, not a later change of state.
-    conn.execute(
-        update(dossiers)
-        .where(dossiers.c.id == dossier["id"])
-        .values(channel=rng.choice([1, 2, 2]), vneid_support=rng.choice(["none", "created", "activated"]))
-    )
-    dossier = dossier_flow.load(conn, dossier["id"])
-    if dossier["status"] in START_ACTIONS:
-        dossier = dossier_flow.transition(
-            conn, None, dossier, START_ACTIONS[dossier["status"]], at=received_at + timedelta(hours=1)
-        )
-    _finish(conn, rng, dossier, received_at)
-
-
-def _finish(conn: Connection, rng: random.Random, dossier: dict, received_at: datetime) -> None:
     late = rng.random() < 0.15
-    allowed = dossier["due_at"] - received_at
-    finished_at = dossier["due_at"] + timedelta(hours=3) if late else received_at + allowed * rng.uniform(0.2, 0.9)
-    if finished_at > now() or dossier["status"] != "in_progress":
-        return
-    dossier = dossier_flow.transition(
-        conn,
-        None,
-        dossier,
-        "complete",
-        at=finished_at,
-        result_ready_at=finished_at,
-        finished_at=finished_at,
-        is_late=late,
-        result_electronic=rng.random() < 0.7,
-    )
+    allowed = receipt.due_at - received_at
+    finished_at = receipt.due_at + timedelta(hours=3) if late else received_at + allowed * rng.uniform(0.2, 0.9)
     returned_at = finished_at + timedelta(hours=rng.randint(1, 20))
+    rating = rng.choice(["satisfied", "satisfied", "satisfied", "not_satisfied", None])
+    if finished_at > now():
+        return
+    dossier = _result(conn, staff, receipt, procedure_code, finished_at)
     if returned_at < now():
-        rating = rng.choice(["satisfied", "satisfied", "satisfied", "not_satisfied", None])
-        dossier_flow.transition(
-            conn, None, dossier, "return_result", at=returned_at, returned_at=returned_at, rating=rating
+        returns.return_result(
+            conn,
+            staff["clerk"],
+            dossier_id=dossier["id"],
+            expected_version=dossier["version"],
+            collector_name=applicant["full_name"],
+            collector_cccd=applicant["cccd"],
+            rating=rating,
+            at=returned_at,
         )
+
+
+def _result(conn: Connection, staff: dict, receipt, procedure_code: str, at: datetime) -> dict:
+    """The counter decides at-counter procedures; the department's specialist records the signed result."""
+    if procedure_code not in DEPARTMENT_PROCEDURES:
+        return counter_results.record_decision(
+            conn, staff["clerk"], dossier_id=receipt.dossier_id, expected_version=1, approve=True, at=at
+        )
+    dossier = dossier_flow.load(conn, receipt.dossier_id)
+    dossier = processing.assign(
+        conn,
+        staff["head"],
+        dossier_id=dossier["id"],
+        assignee_id=staff["specialist"].user_id,
+        expected_version=dossier["version"],
+        at=min(receipt.received_at + timedelta(hours=1), at),
+    )
+    return processing.complete(
+        conn,
+        staff["specialist"],
+        demo_store(),
+        dossier_id=dossier["id"],
+        expected_version=dossier["version"],
+        results=[("ket-qua.pdf", result_pdf())],
+        at=at,
+    )

@@ -27,11 +27,9 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(items):
-    # A Streamlit rerun can swallow a click when the shared two-core machine is loaded; a real failure fails
-    # three times in a row, a lost click does not.
+    # No retries: each step waits for the state it needs (tests/browser/helpers.py), so a failure is real.
     for item in items:
         item.add_marker(pytest.mark.browser)
-        item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=2))
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import open_page, sign_in
+from tests.browser.helpers import click, open_page, sign_in
 
 ANSWER = "Phường đã cho xe thu gom toàn bộ rác tại đầu kiệt 12 và bố trí lịch thu gom cố định hằng ngày."
 
@@ -19,7 +19,7 @@ def test_a_citizen_report_reaches_the_environment_handler_and_the_answer_is_publ
     page.get_by_label("Nội dung phản ánh").fill(
         "Rác thải ùn ứ cả tuần nay ở đầu kiệt, bốc mùi hôi thối, ruồi muỗi nhiều."
     )
-    page.get_by_role("button", name="Gửi phản ánh").click()
+    click(page, "Gửi phản ánh")
     code_box = page.locator("#feedback-code")
     expect(code_box).to_be_visible()
     code = code_box.inner_text().strip()
@@ -35,7 +35,7 @@ def test_a_citizen_report_reaches_the_environment_handler_and_the_answer_is_publ
     page.get_by_role("option", name=re.compile(re.escape(code))).click()
     expect(page.get_by_text("Rác thải ùn ứ cả tuần nay", exact=False)).to_be_visible(timeout=20000)
     page.get_by_label("Nội dung trả lời (được công khai)").fill(ANSWER)
-    page.get_by_role("button", name="Gửi trả lời").click()
+    click(page, "Gửi trả lời")
     expect(page.get_by_text("Đã trả lời; câu trả lời được công khai.")).to_be_visible(timeout=20000)
 
     page.goto(f"{live_app}/gop-y/cong-khai?q=rac+thai+kiet+12")

@@ -2,7 +2,9 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import click, settled, sign_in, wait_for_cookie
+
+COOKIE = "motcua_auth"
 
 
 def test_clerk_signs_in_reloads_and_signs_out(live_app, page: Page):
@@ -12,22 +14,24 @@ def test_clerk_signs_in_reloads_and_signs_out(live_app, page: Page):
     expect(nav.get_by_text("Tài khoản cán bộ")).to_have_count(0)
     expect(page.get_by_text("Nguyễn Thị Lan").first).to_be_visible()
 
-    page.wait_for_timeout(1500)  # the cookie component writes the cookie after the first render
+    wait_for_cookie(page, COOKIE, present=True)
     page.reload()
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible(timeout=20000)
 
-    page.get_by_role("button", name="Đăng xuất").click()
+    click(page, "Đăng xuất")
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible(timeout=20000)
-    page.wait_for_timeout(1500)
+    wait_for_cookie(page, COOKIE, present=False)
     page.reload()
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible(timeout=20000)
 
 
 def test_a_wrong_password_shows_a_vietnamese_message(live_app, page: Page):
     page.goto(live_app)
+    expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
+    settled(page)
     page.get_by_label("Tên đăng nhập").fill("motcua.nhs")
     page.get_by_label("Mật khẩu").fill("sai-mat-khau")
-    page.get_by_role("button", name="Đăng nhập").click()
+    click(page, "Đăng nhập")
     expect(page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.", exact=False)).to_be_visible(timeout=20000)
 
 

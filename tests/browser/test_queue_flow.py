@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from db.engine import write
 from db.schema import queue_tickets
-from tests.browser.helpers import open_page, sign_in
+from tests.browser.helpers import click, open_page, sign_in
 from tests.test_queue_web import open_all_day
 
 UNIT = "NGUHANHSON"
@@ -27,7 +27,7 @@ def test_a_called_number_reaches_the_phone_and_the_hall_display_within_5_seconds
     phone.goto(f"{live_app}/lay-so/{UNIT}")
     phone.get_by_text("Hộ tịch – Chứng thực").click()
     phone.get_by_label("Số điện thoại (không bắt buộc)").fill("0905 123 456")
-    phone.get_by_role("button", name="Lấy số").click()
+    click(phone, "Lấy số")
     expect(phone.locator("#code")).to_have_text(re.compile(r"^A\d{3}$"))
     code = phone.locator("#code").inner_text().strip()
     expect(phone.locator("#message")).to_contain_text("Sắp đến lượt")
@@ -39,7 +39,7 @@ def test_a_called_number_reaches_the_phone_and_the_hall_display_within_5_seconds
     clerk = browser.new_context().new_page()
     sign_in(clerk, live_app, "motcua.nhs")
     open_page(clerk, "Quầy phục vụ")
-    clerk.get_by_role("button", name="Gọi số tiếp theo").click()
+    click(clerk, "Gọi số tiếp theo")
     expect(clerk.get_by_text(f"Mời số {code}.")).to_be_visible(timeout=15000)
 
     expect(phone.locator("#message")).to_have_text("Mời đến quầy 1", timeout=5000)

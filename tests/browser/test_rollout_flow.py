@@ -6,7 +6,7 @@ import io
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import click, sign_in
 from tests.rollout_builders import STAFF_PER_UNIT, tables_for, workbook
 
 
@@ -22,12 +22,12 @@ def test_imported_staff_sign_in_with_the_downloaded_password_and_must_change_it(
     expect(page.get_by_role("heading", name="Nhập cán bộ hàng loạt")).to_be_visible()
     page.locator("input[type=file]").set_input_files(str(upload))
     expect(page.get_by_text("hoa-vang.xlsx")).to_be_visible()
-    page.get_by_role("button", name="Chạy thử (kiểm tra, chưa ghi)").click()
+    click(page, "Chạy thử (kiểm tra, chưa ghi)")
     expect(page.get_by_text("Báo cáo từng dòng")).to_be_visible()
-    page.get_by_role("button", name="Xác nhận nhập").click()
+    click(page, "Xác nhận nhập")
     expect(page.get_by_text("Đã nhập xong")).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("button", name="Tải danh sách (CSV)").click()
+        click(page, "Tải danh sách (CSV)")
     listed = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     assert len(listed) == STAFF_PER_UNIT
     clerk = next(row for row in listed if row["Tên đăng nhập"] == "motcua1.hoavang")

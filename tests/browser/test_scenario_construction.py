@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from db.engine import read, write
 from db.schema import dossier_events, dossiers, supplement_requests
 from services.catalog import calendar_for_unit
-from tests.browser.helpers import open_page, sign_in
+from tests.browser.helpers import choose, click, open_page, sign_in, upload
 from tests.intake_builders import SCAN, groom
 
 
@@ -22,21 +22,6 @@ def png_photo() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (120, 160, 90)).save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    """Type into the selectbox, which highlights the matching option even in a long list, and take it."""
-    page.get_by_label(label, exact=True).click()
-    page.keyboard.type(option)
-    expect(page.get_by_role("option").filter(has_text=option).first).to_be_attached()
-    page.keyboard.press("Enter")
-    expect(page.get_by_label(label, exact=True)).to_have_value(re.compile(re.escape(option)))
-
-
-def upload(page: Page, label: str, name: str, mime: str, data: bytes) -> None:
-    uploader = page.get_by_test_id("stFileUploader").filter(has_text=label)
-    uploader.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
-    expect(page.get_by_text(name)).to_be_visible()
 
 
 def as_user(page: Page, live_app: str, username: str) -> Page:
@@ -49,7 +34,7 @@ def as_user(page: Page, live_app: str, username: str) -> Page:
 def open_dossier(page: Page, code: str) -> None:
     open_page(page, "Tra cứu hồ sơ")
     page.get_by_label("Mã hồ sơ", exact=True).fill(code)
-    page.get_by_role("button", name="Mở hồ sơ").click()
+    click(page, "Mở hồ sơ")
     expect(page.get_by_text(f"{code} — Cấp giấy phép xây dựng nhà ở riêng lẻ")).to_be_visible()
 
 
@@ -84,7 +69,7 @@ def test_construction_permit_from_intake_through_the_department_to_return(live_a
         files=[{"name": "don_de_nghi.pdf", "mimeType": "application/pdf", "buffer": SCAN}]
     )
     expect(page.get_by_text("don_de_nghi.pdf")).to_be_visible()
-    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
+    click(page, "Tiếp nhận và in giấy hẹn")
     success = page.get_by_text("Đã tiếp nhận hồ sơ")
     expect(success).to_be_visible()
     code = re.search(r"NGUHANHSON-\d{6}-\d{4}", success.inner_text()).group(0)
@@ -94,12 +79,12 @@ def test_construction_permit_from_intake_through_the_department_to_return(live_a
     head = as_user(page, live_app, "truongphong.nhs")
     open_page(head, "Hồ sơ cần xử lý")
     choose(head, "Mở hồ sơ", code)
-    head.get_by_role("button", name="Mở hồ sơ").click()
+    click(head, "Mở hồ sơ")
     expect(head.get_by_text(f"{code} — Cấp giấy phép xây dựng nhà ở riêng lẻ")).to_be_visible()
     expect(head.get_by_role("button", name="Phân công")).to_be_visible()
     head.wait_for_load_state("networkidle")
     choose(head, "Chuyên viên xử lý", "Võ Quốc Huy")
-    head.get_by_role("button", name="Phân công").click()
+    click(head, "Phân công")
     expect(head.get_by_text("Đã phân công chuyên viên xử lý.")).to_be_visible()
 
     specialist = as_user(page, live_app, "chuyenvien.nhs")
@@ -107,12 +92,12 @@ def test_construction_permit_from_intake_through_the_department_to_return(live_a
     specialist.get_by_label("Thành phần tham gia").fill("Võ Quốc Huy (Phòng Kinh tế); ông Nguyễn Văn An (chủ hộ)")
     specialist.get_by_label("Kết quả kiểm tra thực địa").fill("Hiện trạng đất trống; ranh giới khớp bản vẽ")
     upload(specialist, "Ảnh hiện trạng", "hien_trang.png", "image/png", png_photo())
-    specialist.get_by_role("button", name="Lưu biên bản").click()
+    click(specialist, "Lưu biên bản")
     expect(specialist.get_by_text("Đã lưu biên bản thẩm định thực địa.")).to_be_visible()
     specialist.get_by_label("Giấy tờ cần bổ sung", exact=False).fill(
         "Bản vẽ mặt bằng móng\nBản sao sổ đỏ có chứng thực"
     )
-    specialist.get_by_role("button", name="Gửi yêu cầu bổ sung").click()
+    click(specialist, "Gửi yêu cầu bổ sung")
     expect(specialist.get_by_text("thời hạn giải quyết tạm dừng")).to_be_visible()
     paused = row(demo.engine, code)
     assert paused["status"] == "supplement_requested"
@@ -121,7 +106,7 @@ def test_construction_permit_from_intake_through_the_department_to_return(live_a
 
     open_dossier(page, code)
     expect(page.get_by_text("Bản vẽ mặt bằng móng").first).to_be_visible()
-    page.get_by_role("button", name="Đã nhận đủ giấy tờ bổ sung").click()
+    click(page, "Đã nhận đủ giấy tờ bổ sung")
     expect(page.get_by_text("Đã nhận hồ sơ bổ sung")).to_be_visible()
     resumed = row(demo.engine, code)
     with read(demo.engine) as conn:
@@ -138,11 +123,11 @@ def test_construction_permit_from_intake_through_the_department_to_return(live_a
 
     open_dossier(specialist, code)
     upload(specialist, "Bản quét kết quả đã ký", "giay_phep.pdf", "application/pdf", SCAN)
-    specialist.get_by_role("button", name="Chuyển kết quả về bộ phận một cửa").click()
+    click(specialist, "Chuyển kết quả về bộ phận một cửa")
     expect(specialist.get_by_text("Đã chuyển kết quả về bộ phận một cửa")).to_be_visible()
     assert row(demo.engine, code)["status"] == "result_ready"
     with specialist.expect_download() as download:
-        specialist.get_by_role("button", name="Phiếu kiểm soát quá trình giải quyết (PDF)").click()
+        click(specialist, "Phiếu kiểm soát quá trình giải quyết (PDF)")
     slip = subprocess.run(
         ["pdftotext", "-layout", str(download.value.path()), "-"], capture_output=True, check=True
     ).stdout.decode()
@@ -156,6 +141,6 @@ def test_construction_permit_from_intake_through_the_department_to_return(live_a
     expect(page.get_by_text("Người nhận kết quả")).to_be_visible()
     page.get_by_label("Số CCCD (đối chiếu căn cước)").fill(applicant["cccd"])
     page.get_by_text("Hài lòng", exact=True).click()
-    page.get_by_role("button", name="Trả kết quả").click()
+    click(page, "Trả kết quả")
     expect(page.get_by_text(f"Đã trả kết quả hồ sơ {code}.")).to_be_visible()
     assert row(demo.engine, code)["status"] == "returned"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.schema import postal_shipments
-from tests.browser.helpers import open_page, sign_in
+from tests.browser.helpers import click, open_page, settled, sign_in
 from tests.intake_builders import SCAN
 
 OWNER = {
@@ -25,9 +25,11 @@ TIMEOUT = 20000
 
 def pick(page: Page, label: str, option: str) -> None:
     """A Streamlit selectbox or multiselect: open it, type to filter, click the option."""
+    settled(page)
     page.get_by_label(label).click()
     page.keyboard.type(option)
     page.get_by_role("option", name=re.compile(re.escape(option))).first.click()
+    settled(page)
 
 
 def receive_land_dossier(page: Page) -> str:
@@ -36,7 +38,7 @@ def receive_land_dossier(page: Page) -> str:
     for label, value in OWNER.items():
         page.get_by_label(label, exact=True).fill(value)
     pick(page, "Phường/xã nơi có đất", "Phường Hải Châu")
-    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
+    click(page, "Tiếp nhận và in giấy hẹn")
     receipt = page.get_by_text("Đã tiếp nhận hồ sơ").first
     expect(receipt).to_be_visible(timeout=TIMEOUT)
     return re.search(r"NGUHANHSON-\d{6}-\d{4}", receipt.inner_text()).group(0)
@@ -44,12 +46,13 @@ def receive_land_dossier(page: Page) -> str:
 
 def send_by_post(page: Page, kind: str, code: str, tracking: str) -> None:
     open_page(page, "Bưu chính công ích")
+    settled(page)
     page.get_by_role("tab", name="Gửi bưu chính").click()
     page.get_by_text(kind, exact=True).click()
     pick(page, "Hồ sơ trong chuyến gửi", code)
     page.keyboard.press("Escape")
     page.get_by_label("Số hiệu bưu gửi").fill(tracking)
-    page.get_by_role("button", name="Ghi nhận chuyến gửi").click()
+    click(page, "Ghi nhận chuyến gửi")
     expect(page.get_by_text(f"Đã ghi nhận chuyến {tracking} gồm 1 hồ sơ")).to_be_visible(timeout=TIMEOUT)
 
 
@@ -79,8 +82,8 @@ def test_scenario_3_land_dossier_received_in_one_ward_processed_in_another_and_r
 
     open_page(land_office, "Tra cứu hồ sơ")
     land_office.get_by_label("Mã hồ sơ").fill(code)
-    land_office.get_by_role("button", name="Mở hồ sơ").click()
-    land_office.get_by_role("button", name="Phân công").click()
+    click(land_office, "Mở hồ sơ")
+    click(land_office, "Phân công")
     complete = land_office.get_by_role("button", name="Chuyển kết quả về bộ phận một cửa")
     expect(complete).to_be_visible(timeout=TIMEOUT)
     land_office.locator(".st-key-dossier__results input[type=file]").set_input_files(RESULT_SCAN)
@@ -101,7 +104,7 @@ def test_scenario_3_land_dossier_received_in_one_ward_processed_in_another_and_r
     citizen.goto(f"{live_app}/tra-cuu")
     citizen.get_by_label("Mã hồ sơ").fill(code)
     citizen.get_by_label("4 số cuối điện thoại").fill("6123")
-    citizen.get_by_role("button", name="Tra cứu").click()
+    click(citizen, "Tra cứu")
     timeline = citizen.locator("#timeline")
     for step in (
         "Tiếp nhận hồ sơ",
