@@ -10,8 +10,14 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT
+
+# Generous limits for a shared two-core machine: every wait is on a concrete state, so a long limit costs nothing
+# when things go well and only makes a loaded machine slower, not flaky.
+STEP_TIMEOUT_MS = 30000
+expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,6 +36,12 @@ def pytest_collection_modifyitems(items):
     # No retries: each step waits for the state it needs (tests/browser/helpers.py), so a failure is real.
     for item in items:
         item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _step_timeout(request):
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(STEP_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
