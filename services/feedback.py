@@ -53,6 +53,8 @@ ACTION_LABELS = {
     "emergency": "Cảnh báo khẩn cấp: xử lý trong ngày",
     "transfer": "Chuyển đơn vị xử lý khác",
     "external_update": "Cập nhật từ hệ thống liên thông",
+    "open311_in": "Nhận từ hệ thống liên thông (Open311)",
+    "sync_in": "Nhận từ hệ thống cấp trên (đồng bộ)",
 }
 
 MAX_TITLE = 200

@@ -32,6 +32,7 @@ feedback_details = Table(
     Column("suggested_unit_id", ForeignKey("units.id"), nullable=True),
     Column("suggestion_basis", String(200), nullable=False, default=""),
     Column("media_url", String(500), nullable=False, default=""),
+    Column("token", String(32), nullable=True, unique=True),  # Open311 token of a request made through the API
 )
 
 open311_updates = Table(

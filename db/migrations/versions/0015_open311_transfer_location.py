@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("suggested_unit_id", sa.Integer(), nullable=True),
         sa.Column("suggestion_basis", sa.String(length=200), nullable=False),
         sa.Column("media_url", sa.String(length=500), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
             ["feedback_id"], ["feedback.id"], name=op.f("fk_feedback_details_feedback_id_feedback")
         ),
@@ -51,6 +52,7 @@ def upgrade() -> None:
             ["suggested_unit_id"], ["units.id"], name=op.f("fk_feedback_details_suggested_unit_id_units")
         ),
         sa.PrimaryKeyConstraint("feedback_id", name=op.f("pk_feedback_details")),
+        sa.UniqueConstraint("token", name=op.f("uq_feedback_details_token")),
     )
     op.create_table(
         "open311_updates",
