@@ -76,7 +76,12 @@ def create_client(conn: Connection, actor: Actor | None, *, name: str) -> str:
     key = secrets.token_urlsafe(32)
     client_id = conn.execute(
         insert(open311_clients).values(
-            name=name, key_hash=_hash(key), key_hint=key[:6], active=True, created_by=actor.username, created_at=now()
+            name=name,
+            key_hash=_hash(key),
+            key_hint=key[:6],
+            active=True,
+            created_by=actor.username if actor else "manage.py",
+            created_at=now(),
         )
     ).inserted_primary_key[0]
     audit.record(conn, actor, action="create_open311_client", entity="open311_client", entity_id=str(client_id))
