@@ -84,3 +84,12 @@ def details_of(conn: Connection, feedback_id: int) -> dict:
     elif values["upstream"]:
         source = f"{source}: {values['upstream']}"
     return {**values, "source_label": source, "suggested_unit": values["suggested_unit"] or ""}
+
+
+def desk_details(conn: Connection, actor, *, feedback_id: int) -> dict:
+    """The details for the staff desk: same read rule as the item itself."""
+    from services.feedback import load_item
+    from services.feedback_desk import require_read
+
+    require_read(actor, load_item(conn, feedback_id))
+    return details_of(conn, feedback_id)
