@@ -62,12 +62,13 @@ view = st.radio(
     label_visibility="collapsed",
 )
 rows = fetch(desk.desk_items, me, unit_id=unit_id, view=view, default=[])
-feedback_exchange.transferred_out(me, unit_id)
 if not rows:
     st.info("Không có phản ánh nào trong danh sách này.")
+    feedback_exchange.transferred_out(me, unit_id)
     st.stop()
 st.caption(f"{len(rows)} phản ánh · sắp theo hạn xử lý")
 _table(rows)
+feedback_exchange.transferred_out(me, unit_id)
 
 by_id = {r["id"]: r for r in rows}
 chosen = st.selectbox(
