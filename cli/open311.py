@@ -51,6 +51,7 @@ def _sync_arguments(parser: argparse.ArgumentParser) -> None:
         "--from", dest="url", required=True, help="địa chỉ Open311, vd. https://gopy.example/open311/v2"
     )
     parser.add_argument("--key", required=True, help="api_key mà máy chủ cấp trên cấp cho hệ thống này")
+    parser.add_argument("--jurisdiction", default="", help="chỉ nhận phản ánh của một phường/xã (mã đơn vị)")
     parser.add_argument("--every", type=int, default=0, help="chạy lặp lại sau mỗi N giây (0: chạy một lần)")
 
 
@@ -63,7 +64,8 @@ def sync_feedback(args, stdout=None) -> None:
     stdout = stdout or sys.stdout
     while True:
         try:
-            report = sync(engine(), store=store_from_settings(load_settings()), base_url=args.url, key=args.key)
+            store = store_from_settings(load_settings())
+            report = sync(engine(), store=store, base_url=args.url, key=args.key, jurisdiction=args.jurisdiction)
         except SyncError as exc:
             if not args.every:
                 raise DomainError(f"Không đồng bộ được: {exc}") from None

@@ -56,12 +56,20 @@ def _description(exc: urllib.error.HTTPError) -> str:
         return exc.reason or ""
 
 
-def sync(engine: Engine, *, store: FileStore, base_url: str, key: str, at: datetime | None = None) -> dict:
+def sync(
+    engine: Engine,
+    *,
+    store: FileStore,
+    base_url: str,
+    key: str,
+    jurisdiction: str = "",
+    at: datetime | None = None,
+) -> dict:
     base_url = base_url.rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise SyncError("Địa chỉ máy chủ Open311 phải bắt đầu bằng http:// hoặc https://")
     report = {"imported": 0, "already": 0, "skipped": [], "pushed": 0, "failed": []}
-    pull(engine, store=store, base_url=base_url, key=key, report=report, at=at)
+    pull(engine, store=store, base_url=base_url, key=key, jurisdiction=jurisdiction, report=report, at=at)
     push(engine, base_url=base_url, key=key, report=report)
     return report
 
@@ -69,10 +77,21 @@ def sync(engine: Engine, *, store: FileStore, base_url: str, key: str, at: datet
 # ---- pull ---------------------------------------------------------------------------------------------------------
 
 
-def pull(engine: Engine, *, store: FileStore, base_url: str, key: str, report: dict, at: datetime | None = None):
+def pull(
+    engine: Engine,
+    *,
+    store: FileStore,
+    base_url: str,
+    key: str,
+    report: dict,
+    jurisdiction: str = "",
+    at: datetime | None = None,
+) -> None:
+    """Open items of the last 90 days; `jurisdiction` (a unit code) limits them to one ward."""
     at = at or now()
     start = (at - timedelta(days=PULL_DAYS - 1)).isoformat(timespec="seconds")
-    query = urllib.parse.urlencode({"api_key": key, "status": "open", "start_date": start, "end_date": at.isoformat()})
+    params = {"api_key": key, "status": "open", "start_date": start, "end_date": at.isoformat()}
+    query = urllib.parse.urlencode({**params, "jurisdiction_id": jurisdiction} if jurisdiction else params)
     items = _call(f"{base_url}/requests.json?{query}")
     if not isinstance(items, list):
         raise SyncError("Máy chủ trả về dữ liệu không đúng chuẩn Open311.")

@@ -98,10 +98,29 @@ def answers_on_city(city, item_id) -> int:
         )
 
 
+def imported_units(engine) -> set[str]:
+    from db.schema import feedback, units
+
+    with read(engine) as conn:
+        query = select(units.c.code).join(feedback, feedback.c.unit_id == units.c.id)
+        query = query.join(feedback_sync_links, feedback_sync_links.c.feedback_id == feedback.c.id)
+        return set(conn.scalars(query))
+
+
 def test_the_ward_imports_each_item_once_and_its_answer_reaches_the_city_once(city, demo, tmp_path):
     item_id, key = citizen_reports(city), ward_key(city)
     manage = subprocess.run(
-        [sys.executable, "manage.py", "sync-feedback", "--from", city["url"], "--key", key],
+        [
+            sys.executable,
+            "manage.py",
+            "sync-feedback",
+            "--from",
+            city["url"],
+            "--key",
+            key,
+            "--jurisdiction",
+            "NGUHANHSON",
+        ],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": demo.url, "MOTCUA_STORAGE_DIR": str(tmp_path / "ward")},
         capture_output=True,
@@ -114,9 +133,10 @@ def test_the_ward_imports_each_item_once_and_its_answer_reaches_the_city_once(ci
         local = feedback_service.load_item(conn, link["feedback_id"])
         links = conn.scalar(select(func.count()).select_from(feedback_sync_links))
     assert local["content"] == POTHOLE and local["category"] == "giao_thong_ha_tang"
+    assert imported_units(demo.engine) == {"NGUHANHSON"}  # --jurisdiction: only this ward's items
     store = LocalFileStore(tmp_path / "ward")
     for _ in range(2):
-        again = sync(demo.engine, store=store, base_url=city["url"], key=key)
+        again = sync(demo.engine, store=store, base_url=city["url"], key=key, jurisdiction="NGUHANHSON")
         assert again["imported"] == 0 and again["already"] == links
     with read(demo.engine) as conn:
         assert conn.scalar(select(func.count()).select_from(feedback_sync_links)) == links
@@ -140,13 +160,13 @@ def test_the_ward_imports_each_item_once_and_its_answer_reaches_the_city_once(ci
 
     with write(city["engine"]) as conn:
         feedback_open311.set_client_active(conn, None, name="Hệ thống phường Ngũ Hành Sơn", active=True)
-    pushed = sync(demo.engine, store=store, base_url=city["url"], key=key)
+    pushed = sync(demo.engine, store=store, base_url=city["url"], key=key, jurisdiction="NGUHANHSON")
     assert pushed["failed"] == [] and pushed["pushed"] >= 1
     assert city_item(city, item_id)["status"] == "answered" and city_item(city, item_id)["answer"] == ANSWER
 
     with write(demo.engine) as conn:  # the city applied the answer but the ward never heard back
         conn.execute(update(feedback_sync_links).where(feedback_sync_links.c.id == link["id"]).values(pushed_key=""))
-    repeated = sync(demo.engine, store=store, base_url=city["url"], key=key)
+    repeated = sync(demo.engine, store=store, base_url=city["url"], key=key, jurisdiction="NGUHANHSON")
     assert repeated["pushed"] == 1 and repeated["imported"] == 0
     assert answers_on_city(city, item_id) == 1
-    assert sync(demo.engine, store=store, base_url=city["url"], key=key)["pushed"] == 0
+    assert sync(demo.engine, store=store, base_url=city["url"], key=key, jurisdiction="NGUHANHSON")["pushed"] == 0
