@@ -234,3 +234,17 @@ def test_a_pushed_update_closes_the_item_once_even_when_repeated(api, demo, key)
             .where(feedback_events.c.feedback_id == int(request_id), feedback_events.c.action == "answer")
         )
     assert answers == 1
+
+
+def test_manage_py_issues_a_key_once_lists_it_by_its_first_characters_and_revokes_it(api, demo):
+    from tests.test_manage_commands import manage
+
+    created = manage(demo.url, "open311-client", "--name", "Hệ thống phường")
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip().splitlines()[-1]
+    assert api.get(f"{V2}/requests.json", params={"api_key": key}).status_code == 200
+    listed = manage(demo.url, "open311-client", "--list").stdout
+    assert f"Hệ thống phường\t{key[:6]}…\tđang dùng" in listed and key not in listed
+    assert manage(demo.url, "open311-client", "--name", "Hệ thống phường", "--deactivate").returncode == 0
+    refused = api.get(f"{V2}/requests.json", params={"api_key": key})
+    assert refused.status_code == 403 and refused.json()[0]["code"] == 403
