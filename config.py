@@ -31,6 +31,8 @@ class Settings:
     supabase_key: str
     supabase_bucket: str
     public_base_url: str
+    map_tile_url: str = ""  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty: the map shows no tiles
+    feedback_transfer_clock: str = "restart"  # restart | keep: the deadline after a transfer between units
 
 
 def _secrets() -> dict:
@@ -76,6 +78,10 @@ def load_settings() -> Settings:
         supabase_key=_pick("SUPABASE_KEY", supabase, "key"),
         supabase_bucket=_pick("SUPABASE_BUCKET", supabase, "bucket", "dossier-files"),
         public_base_url=_pick("MOTCUA_PUBLIC_BASE_URL", app, "public_base_url", "http://localhost:8501"),
+        map_tile_url=_pick("MOTCUA_MAP_TILE_URL", secrets.get("feedback", {}), "map_tile_url"),
+        feedback_transfer_clock=_pick(
+            "MOTCUA_FEEDBACK_TRANSFER_CLOCK", secrets.get("feedback", {}), "transfer_clock", "restart"
+        ),
     )
     return _with_demo_secrets(settings) if settings.demo_mode else _validated(settings)
 
@@ -97,6 +103,8 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError(
             f"[storage] backend phải là 'local' hoặc 'supabase', không phải '{settings.storage_backend}'."
         )
+    if settings.feedback_transfer_clock not in {"restart", "keep"}:
+        raise SettingsError("[feedback] transfer_clock phải là 'restart' hoặc 'keep'.")
     if settings.storage_backend == "supabase" and not (settings.supabase_url and settings.supabase_key):
         raise SettingsError("Lưu tệp trên Supabase cần [supabase] url và key trong .streamlit/secrets.toml.")
     return settings

@@ -3,11 +3,14 @@
 Run: .venv/bin/python bench/feedback_classifier.py
 Prints figures for (a) a held-out quarter (fixed seed, stratified by category, the model trained without it),
 (b) the same held-out part typed without diacritics, (c) all examples with the model trained on all of them, and the
-keyword rules alone as a baseline.
+keyword rules alone as a baseline; and (d) the emergency safety net on services/data/feedback_emergencies.jsonl
+(written for this project: emergencies with and without diacritics, plus near misses): urgent recall, which must be
+1.00, beside the false-urgent rate on the near misses and on the non-urgent examples of the held-out part.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import time
@@ -24,7 +27,10 @@ from services.feedback_classifier import (  # noqa: E402
     load_examples,
     train,
 )
+from services.feedback_emergency import KINDS as EMERGENCY_KINDS  # noqa: E402
 from services.text import ascii_fold  # noqa: E402
+
+EMERGENCY_FILE = Path(__file__).resolve().parent.parent / "services" / "data" / "feedback_emergencies.jsonl"
 
 SEED = 20260621
 HELD_OUT_SHARE = 0.25
@@ -125,6 +131,32 @@ def main() -> None:
     per_item_ms = (time.perf_counter() - started) / len(examples) * 1000
     print(f"classification time: {per_item_ms:.2f} ms per message")
     print(f"HELD-OUT ACCURACY {held['accuracy']:.3f} ({'meets' if held['accuracy'] >= 0.85 else 'BELOW'} 0.85)")
+    emergency_figures(classifier, held_out)
+
+
+def emergency_figures(classifier, held_out: list[Example]) -> None:
+    """Urgent recall on the emergency set, through the whole classifier (model, keywords and safety net)."""
+    rows = [json.loads(line) for line in EMERGENCY_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    emergencies = [row for row in rows if row["emergency"]]
+    near_misses = [row for row in rows if not row["emergency"]]
+    missed = [row["text"] for row in emergencies if not classifier.classify(row["text"]).urgent]
+    folded_missed = [row for row in emergencies if not classifier.classify(ascii_fold(row["text"])).urgent]
+    false_near = sum(classifier.classify(row["text"]).urgent for row in near_misses)
+    ordinary = [e for e in held_out if not e.urgent]
+    false_ordinary = sum(classifier.classify(e.text).urgent for e in ordinary)
+    recall = 1 - len(missed) / len(emergencies)
+    by_kind = {kind: sum(row["kind"] == kind for row in emergencies) for kind in EMERGENCY_KINDS}
+    print(f"emergency set: {len(emergencies)} emergencies ({', '.join(f'{k} {n}' for k, n in by_kind.items())}),")
+    print(f"  {len(near_misses)} near misses")
+    print(f"emergency set typed without diacritics: {len(folded_missed)} missed")
+    for text in missed:
+        print(f"  MISSED: {text}")
+    print(f"false urgent on near misses: {false_near}/{len(near_misses)} = {false_near / len(near_misses):.3f}")
+    print(
+        f"false urgent on non-urgent held-out examples: {false_ordinary}/{len(ordinary)} = "
+        f"{false_ordinary / len(ordinary):.3f}"
+    )
+    print(f"URGENT RECALL ON THE EMERGENCY SET {recall:.2f} ({'meets' if recall == 1 else 'BELOW'} 1.00)")
 
 
 if __name__ == "__main__":

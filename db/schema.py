@@ -23,6 +23,13 @@ from db.tables.feedback import (
 from db.tables.foundation import audit_log, departments, units, users
 from db.tables.intake import intake_refusals, intake_settings, public_lookup_attempts
 from db.tables.ioc import cameras, river_readings, river_stations, trial_lessons
+from db.tables.open311 import (
+    feedback_details,
+    feedback_sync_links,
+    feedback_transfers,
+    open311_clients,
+    open311_updates,
+)
 from db.tables.postal import postal_settings, postal_shipment_items, postal_shipments, routing_rules
 from db.tables.processing import apologies, site_appraisal_photos, site_appraisals, supplement_requests
 from db.tables.queue import (
@@ -89,4 +96,9 @@ __all__ = [
     "staff_imports",
     "config_copies",
     "poster_downloads",
+    "open311_clients",
+    "feedback_details",
+    "open311_updates",
+    "feedback_sync_links",
+    "feedback_transfers",
 ]

@@ -6,6 +6,7 @@ Citizens' text is shown with st.text / dataframes only, never as Markdown or HTM
 import pandas as pd
 import streamlit as st
 
+from components import feedback_exchange
 from components.pickers import unit_picker
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
@@ -63,9 +64,11 @@ view = st.radio(
 rows = fetch(desk.desk_items, me, unit_id=unit_id, view=view, default=[])
 if not rows:
     st.info("Không có phản ánh nào trong danh sách này.")
+    feedback_exchange.transferred_out(me, unit_id)
     st.stop()
 st.caption(f"{len(rows)} phản ánh · sắp theo hạn xử lý")
 _table(rows)
+feedback_exchange.transferred_out(me, unit_id)
 
 by_id = {r["id"]: r for r in rows}
 chosen = st.selectbox(
@@ -100,6 +103,7 @@ with left:
         st.text(item["info_request"])
 with right:
     st.metric("Trạng thái", item["status_label"])
+    feedback_exchange.show_details(me, item)
     st.write(f"Lĩnh vực: {item['category_label']} (độ tin cậy {item['confidence']:.0%})")
     st.write(f"Loại: {item['kind_label']}")
     st.write(f"Đơn vị xử lý: {item['handler']}")
@@ -249,6 +253,8 @@ if item["can_escalate"]:
             call(desk.escalate, me, feedback_id=item["id"], expected_version=version),
             "Đã chuyển lãnh đạo đơn vị.",
         )
+
+feedback_exchange.transfer_form(me, item, _done)
 
 with st.expander("Quá trình xử lý"):
     st.dataframe(

@@ -18,6 +18,8 @@ from services.catalog import calendar_for_unit
 from services.clock import LOCAL_TZ, format_date, format_datetime, now
 from services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from services.feedback_classifier import CATEGORIES, classify, fold
+from services.feedback_details import record_details
+from services.feedback_location import parse_coordinates
 from services.feedback_routing import due_for, handler_for, handler_label
 from services.files import IMAGE_TYPES, FileStore, check_upload, new_storage_key
 from services.roles import ADMIN, CITY_LEADER, Actor
@@ -48,6 +50,11 @@ ACTION_LABELS = {
     "escalate": "Chuyển lãnh đạo do quá hạn",
     "rate": "Người gửi đánh giá kết quả",
     "reopen": "Mở lại theo đề nghị của người gửi",
+    "emergency": "Cảnh báo khẩn cấp: xử lý trong ngày",
+    "transfer": "Chuyển đơn vị xử lý khác",
+    "external_update": "Cập nhật từ hệ thống liên thông",
+    "open311_in": "Nhận từ hệ thống liên thông (Open311)",
+    "sync_in": "Nhận từ hệ thống cấp trên (đồng bộ)",
 }
 
 MAX_TITLE = 200
@@ -75,6 +82,8 @@ class NewFeedback:
     contact_phone: str = ""
     contact_email: str = ""
     hide_name: bool = True
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class TooManySubmissions(ValidationError):
@@ -114,7 +123,10 @@ def _validated(conn: Connection, item: NewFeedback) -> NewFeedback:
     if email and (len(email) > 160 or not EMAIL_PATTERN.match(email)):
         raise ValidationError("Địa chỉ email không hợp lệ.")
     _require_active_unit(conn, item.unit_id)
-    return NewFeedback(item.unit_id, title, content, address, name, phone, email, bool(item.hide_name))
+    latitude, longitude = parse_coordinates(item.latitude, item.longitude)
+    return NewFeedback(
+        item.unit_id, title, content, address, name, phone, email, bool(item.hide_name), latitude, longitude
+    )
 
 
 def _require_active_unit(conn: Connection, unit_id: int | None) -> None:
@@ -168,8 +180,10 @@ def submit_feedback(
     browser_key: str = "",
     ip_key: str = "",
     at: datetime | None = None,
+    origin: dict | None = None,
 ) -> dict:
-    """Checks everything first; the photos are stored last and removed again if anything fails after that."""
+    """Checks everything first; the photos are stored last and removed again if anything fails after that.
+    `origin` (services/feedback_details.py) says where the item came from: the portal, an Open311 system, a sync."""
     at = at or now()
     item = _validated(conn, item)
     checked = check_photos(list(photos))
@@ -181,6 +195,7 @@ def submit_feedback(
     status = "triage" if result.needs_triage else "assigned"
     feedback_id, code = _insert(conn, item, result, kind, status, at)
     add_event(conn, None, feedback_id, "submit", None, status, note="", at=at)
+    record_details(conn, feedback_id=feedback_id, item=item, classification=result, at=at, origin=origin or {})
     save_photos(conn, store, feedback_id, "citizen", checked, at)
     return {"id": feedback_id, "code": code, "status": status, "category": result.category, "urgent": result.urgent}
 

@@ -21,6 +21,7 @@ from sklearn.pipeline import Pipeline
 from sqlalchemy import Connection, func, select
 
 from db.schema import feedback_examples
+from services.feedback_emergency import detect as detect_emergency
 from services.text import ascii_fold
 
 EXAMPLES_FILE = Path(__file__).parent / "data" / "feedback_examples.jsonl"
@@ -314,13 +315,15 @@ class Classification:
     category: str
     urgent: bool
     confidence: float
+    emergency: str = ""  # the safety net's label (services/feedback_emergency.py): forces urgent, same-day
 
     @property
     def needs_triage(self) -> bool:
         return self.confidence < TRIAGE_THRESHOLD
 
     def as_dict(self) -> dict:
-        return {"category": self.category, "urgent": self.urgent, "confidence": round(self.confidence, 3)}
+        result = {"category": self.category, "urgent": self.urgent, "confidence": round(self.confidence, 3)}
+        return {**result, "emergency": self.emergency} if self.emergency else result
 
 
 def fold(text: str) -> str:
@@ -367,6 +370,9 @@ class Classifier:
             return Classification("khac", False, 0.0)
         blended = self._blended_probabilities(folded)
         category = max(blended, key=blended.get)
+        emergency = detect_emergency(text)
+        if emergency is not None:
+            return Classification(category, True, float(blended[category]), emergency.label)
         return Classification(category, self._is_urgent(folded), float(blended[category]))
 
     def _blended_probabilities(self, folded: str) -> dict[str, float]:

@@ -71,7 +71,7 @@ def test_rubbish_in_a_ward_goes_to_its_economic_department_with_three_working_da
 
 def test_an_urgent_report_gets_one_working_day(demo_engine, store):
     created = submit(
-        demo_engine, store, title="Ngập sâu", content="Nước lũ đang lên nhanh, người già mắc kẹt cần di dời"
+        demo_engine, store, title="Ổ dịch", content="Nhiều ca sốt xuất huyết trong tổ dân phố 8, có ổ dịch"
     )
     item = row(demo_engine, created["id"])
     assert item["urgent"] and item["kind"] == "urgent"

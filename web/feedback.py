@@ -23,6 +23,7 @@ from services import feedback as service
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.feedback_classifier import CATEGORIES
 from services.files import store_from_settings
+from web.feedback_map import allow_tiles, map_context
 from web.runtime import TEMPLATES, engine, settings
 
 log = logging.getLogger("motcua.web.feedback")
@@ -73,7 +74,8 @@ async def submit_form(request: Request) -> Response:
         context = {"units": await _in_transaction(service.public_units), "values": {"hide_name": True}}
     except DatabaseError as exc:
         return _error_page(request, exc.args[0], 503)
-    response = _page(request, "feedback_form.html", context)
+    context.update(map_context())
+    response = allow_tiles(_page(request, "feedback_form.html", context))
     if not request.cookies.get(CLIENT_COOKIE):
         response.set_cookie(
             CLIENT_COOKIE, secrets.token_urlsafe(18), max_age=365 * 86400, httponly=True, samesite="lax"
@@ -91,6 +93,7 @@ async def submit(request: Request) -> Response:
             key: form.get(key, "") for key in ("unit_id", "title", "content", "address", "name", "phone", "email")
         }
         values["hide_name"] = form.get("hide_name") == "1"
+        values.update({key: str(form.get(key, ""))[:20] for key in ("latitude", "longitude")})
         photos = [
             (upload.filename or "anh", await upload.read())
             for upload in form.getlist("photos")
@@ -126,6 +129,8 @@ def _new_feedback(values: dict) -> service.NewFeedback:
         contact_phone=str(values.get("phone") or ""),
         contact_email=str(values.get("email") or ""),
         hide_name=bool(values.get("hide_name")),
+        latitude=values.get("latitude") or None,
+        longitude=values.get("longitude") or None,
     )
 
 
@@ -135,7 +140,8 @@ async def _form_again(request: Request, values: dict, message: str, status_code:
     except DatabaseError:
         units = []
     values = {key: value for key, value in values.items() if isinstance(value, str | bool)}
-    return _page(request, "feedback_form.html", {"units": units, "values": values, "error": message}, status_code)
+    context = {"units": units, "values": values, "error": message, **map_context()}
+    return allow_tiles(_page(request, "feedback_form.html", context, status_code))
 
 
 NOTICES = {

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, select
 
 from db.schema import departments, units, users
-from seed.demo import calendar, feedback, intake, ioc, postal, processing, queue, rollout
+from seed.demo import calendar, feedback, feedback_exchange, intake, ioc, postal, processing, queue, rollout
 from seed.reference import seed_reference
 from services import accounts
 from services.units import department_for_kind
@@ -121,6 +121,7 @@ DEMO_SEEDERS: list[Callable[[Connection], None]] = [
     queue.seed_queue_demo,
     processing.seed_processing_demo,
     feedback.seed_feedback_demo,
+    feedback_exchange.seed_feedback_exchange_demo,
     intake.seed_intake_demo,
     ioc.seed_ioc_demo,
     postal.seed_postal_demo,
