@@ -31,6 +31,7 @@ class Settings:
     supabase_key: str
     supabase_bucket: str
     public_base_url: str
+    rating_change_days: int = 7  # how long after the return a citizen may rate, or change their rating [unverified]
 
 
 def _secrets() -> dict:
@@ -70,8 +71,15 @@ def load_settings() -> Settings:
         supabase_key=_pick("SUPABASE_KEY", supabase, "key"),
         supabase_bucket=_pick("SUPABASE_BUCKET", supabase, "bucket", "dossier-files"),
         public_base_url=_pick("MOTCUA_PUBLIC_BASE_URL", app, "public_base_url", "http://localhost:8501"),
+        rating_change_days=_days(_pick("MOTCUA_RATING_CHANGE_DAYS", app, "rating_change_days", "7")),
     )
     return _with_demo_secrets(settings) if settings.demo_mode else _validated(settings)
+
+
+def _days(value: str) -> int:
+    if not value.strip().isdigit() or not 1 <= int(value) <= 90:
+        raise SettingsError(f"[app] rating_change_days phải là số ngày từ 1 đến 90, không phải '{value}'.")
+    return int(value)
 
 
 def _with_demo_secrets(settings: Settings) -> Settings:

@@ -21,6 +21,7 @@ from db.tables.feedback import (
     feedback_routes,
 )
 from db.tables.foundation import audit_log, departments, units, users
+from db.tables.index766 import dossier_ratings, trusted_certificates
 from db.tables.intake import intake_refusals, intake_settings, public_lookup_attempts
 from db.tables.ioc import cameras, river_readings, river_stations, trial_lessons
 from db.tables.postal import postal_settings, postal_shipment_items, postal_shipments, routing_rules
@@ -89,4 +90,6 @@ __all__ = [
     "staff_imports",
     "config_copies",
     "poster_downloads",
+    "dossier_ratings",
+    "trusted_certificates",
 ]

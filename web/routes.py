@@ -33,6 +33,7 @@ ROUTES: list = [
     Mount("/public/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     Route("/tra-cuu", public_status.status_page, methods=["GET"]),
     Route("/tra-cuu", public_status.lookup, methods=["POST"]),
+    Route("/tra-cuu/danh-gia", public_status.rate, methods=["POST"]),
     Route("/api/tra-cuu", public_status.status_json, methods=["GET"]),
     *FEEDBACK_ROUTES,
     *QUEUE_ROUTES,
