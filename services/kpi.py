@@ -409,7 +409,7 @@ def feedback_measures(w: Window) -> list[ColumnElement]:
         and_(answered, f.answered_at <= f.due_at),
         and_(~answered, or_(f.status == "info_requested", f.due_at >= w.asof)),
     )
-    unhappy = f.rating.in_(("not_satisfied", "unsatisfied"))
+    unhappy = f.rating == "not_satisfied"  # migration 0012 renamed the old "unsatisfied"
     return [
         func.count().label("feedback_total"),
         count(on_time).label("feedback_on_time"),

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from db.schema import cameras, dossiers, river_readings, river_stations, trial_lessons, units
 from seed.demo.processing import insert_received_dossier
-from services import dossier_flow
+from services import citizen_rating, dossier_flow
 from services.clock import LOCAL_TZ, local, now
 from services.trial_report import TRIAL_DAYS
 
@@ -21,6 +21,7 @@ READING_DAYS = 3
 RISING_STATION = "cau_lau"
 QUIET_STATION = "tam_ky"
 DEMO_SEQ_START = 7001
+DEMO_RATING_DAYS = 7
 # (name, location, unit code or None for city-wide, stream link, status): sample values, replace with real cameras
 DEMO_CAMERAS = [
     (
@@ -144,7 +145,9 @@ def _seed_lessons(conn: Connection) -> None:
 
 
 def _seed_history(conn: Connection) -> None:
-    """Finished dossiers: some late, some rated "not satisfied", some online, so every KPI has something to show."""
+    """Finished dossiers: some late, some rated "not satisfied" by the citizen (through the rating service), so the
+KPIs have something to show. None is online (channel 2 belongs to online submission) and none has a signed
+electronic result (that takes a PDF signed by a trusted certificate)."""
     rng = random.Random(2025)
     today = local(now()).date()
     for unit_code, unit_id in sorted(_unit_ids(conn).items()):
@@ -169,11 +172,11 @@ def _finished_dossier(conn, rng, unit_code: str, unit_id: int, procedure_code: s
         code=code,
         clerk_username=DEMO_CLERKS[unit_code],
     )
-    # How the citizen filed is part of the receipt itself, not a later change of state.
+    # Counter dossiers are filed in person (channel 1): only online submission may set channel 2.
     conn.execute(
         update(dossiers)
         .where(dossiers.c.id == dossier["id"])
-        .values(channel=rng.choice([1, 2, 2]), vneid_support=rng.choice(["none", "created", "activated"]))
+        .values(vneid_support=rng.choice(["none", "created", "activated"]))
     )
     dossier = dossier_flow.load(conn, dossier["id"])
     if dossier["status"] in START_ACTIONS:
@@ -198,11 +201,13 @@ def _finish(conn: Connection, rng: random.Random, dossier: dict, received_at: da
         result_ready_at=finished_at,
         finished_at=finished_at,
         is_late=late,
-        result_electronic=rng.random() < 0.7,
     )
     returned_at = finished_at + timedelta(hours=rng.randint(1, 20))
     if returned_at < now():
-        rating = rng.choice(["satisfied", "satisfied", "satisfied", "not_satisfied", None])
-        dossier_flow.transition(
-            conn, None, dossier, "return_result", at=returned_at, returned_at=returned_at, rating=rating
-        )
+        rating = rng.choice(["very_satisfied", "satisfied", "satisfied", "not_satisfied", None])
+        dossier_flow.transition(conn, None, dossier, "return_result", at=returned_at, returned_at=returned_at)
+        rated_at = min(returned_at + timedelta(hours=2), now())
+        if rating:
+            citizen_rating.rate_dossier(
+                conn, dossier_id=dossier["id"], rating=rating, change_days=DEMO_RATING_DAYS, at=rated_at
+            )
