@@ -58,7 +58,9 @@ def check_file(item: CheckedFile, roots: list[asn1_x509.Certificate], *, at: dat
     try:
         signatures = _embedded_signatures(item.data)
     except Exception:  # noqa: BLE001 — any parse failure of a hostile file is "unreadable", never a crash
-        return SignatureCheck(INVALID, f"Không đọc được tệp PDF “{name}” để kiểm tra chữ ký số (tệp hỏng).")
+        return SignatureCheck(
+            UNSIGNED, f"Không đọc được cấu trúc tệp PDF “{name}” để tìm chữ ký số: được lưu như bản quét."
+        )
     if not signatures:
         return SignatureCheck(
             UNSIGNED, f"Tệp “{name}” không có chữ ký số: được lưu như bản quét, không tính là kết quả điện tử."
