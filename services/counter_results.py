@@ -65,7 +65,7 @@ def record_decision(
         )  # fmt: skip
     else:
         checked = check_uploads(list(result_files))
-        signatures = signed_results.check_results(conn, dossier["processing_unit_id"], checked, at=at)
+        signatures = signed_results.check_results(conn, dossier["processing_unit_id"], checked)
         updated = transition(
             conn, actor, dossier, "complete", expected_version=expected_version, note=note, at=at,
             result_ready_at=at, finished_at=at, is_late=late,

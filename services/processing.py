@@ -409,7 +409,7 @@ def receive_supplement(
         .values(received_at=at, received_by=actor.username, paused_seconds=paused, due_after=new_due)
     )
     if checked:
-        store_files(conn, actor, store, dossier_id, "supplement", checked, at=at)
+        store_files(conn, actor, store, dossier_id, "supplement", checked)
     return updated
 
 
@@ -488,7 +488,7 @@ def complete(
     if not results:
         raise ValidationError("Vui lòng tải lên bản quét kết quả đã ký (PDF, JPEG hoặc PNG).")
     checked = check_uploads(list(results))
-    signatures = signed_results.check_results(conn, dossier["processing_unit_id"], checked, at=at)
+    signatures = signed_results.check_results(conn, dossier["processing_unit_id"], checked)
     electronic = any(check.electronic for check in signatures)
     updated = _finish(conn, actor, dossier, "complete", expected_version, nfc(note), at, result_electronic=electronic)
     store_files(conn, actor, store, dossier_id, "result", checked, at=at, signatures=signatures)
@@ -514,7 +514,7 @@ def reject(
     dossier_flow.next_status(dossier["status"], "reject")
     reason = _clean_text(reason, "lý do từ chối")
     checked = check_uploads(list(letters)) if letters else []
-    signatures = signed_results.check_results(conn, dossier["processing_unit_id"], checked, at=at) if checked else []
+    signatures = signed_results.check_results(conn, dossier["processing_unit_id"], checked) if checked else []
     electronic = any(check.electronic for check in signatures)
     updated = _finish(conn, actor, dossier, "reject", expected_version, reason, at, result_electronic=electronic)
     if checked:

@@ -165,9 +165,10 @@ def trust_roots(conn: Connection, unit_id: int | None) -> list[asn1_x509.Certifi
     return [load_certificate(pem.encode()) for pem in conn.scalars(select(t.pem).where(t.active.is_(True), scope))]
 
 
-def check_results(conn: Connection, unit_id: int | None, files: list[CheckedFile], at: datetime | None = None):
+def check_results(conn: Connection, unit_id: int | None, files: list[CheckedFile]) -> list[SignatureCheck]:
+    """Checked at the moment of upload (now), whatever business time the caller records the decision at."""
     roots = trust_roots(conn, unit_id)
-    return [check_file(item, roots, at=at) for item in files]
+    return [check_file(item, roots) for item in files]
 
 
 def add_certificate(
