@@ -3,7 +3,7 @@ phục vụ người dân, doanh nghiệp trong thực hiện thủ tục hành 
 điện tử" — in one place: every group and sub-indicator with its formula, points and source, and the computation of
 each one this app holds the data for, by unit and for the whole city, over any period.
 
-Sources (see docs/rules.md, section "Decision 766"):
+Sources, cited on every sub-indicator below:
 - [QĐ766] the decision itself (thuviennhadat.vn/vbpl/quyet-dinh-766-qd-ttg-2022-...-518821.html): five groups,
   100 points — 18 / 20 / 22 / 22 / 18.
 - [TÓM TẮT] public summaries of its appendix (vietjack.me/phap-luat/quyet-dinh-766-qd-ttg-2271.html,

@@ -45,3 +45,10 @@ def test_the_trusted_certificate_page_opens_for_admins_and_ward_leaders(demo, us
 @pytest.mark.parametrize("username", ["motcua.nhs", "chuyenvien.nhs", "lanhdao.tp"])
 def test_other_staff_do_not_get_the_trusted_certificate_page(demo, username):
     assert "pages/admin_trusted_certs.py" not in registered_pages(open_app(demo, username))
+
+
+def test_the_counter_intake_form_no_longer_offers_the_online_channel(demo):
+    at = open_app(demo, "motcua.nhs", page="pages/intake.py")
+    at.selectbox(key="intake__procedure").set_value("ket_hon").run()
+    channel = next(box for box in at.selectbox if box.label == "Kênh nộp")
+    assert channel.options == ["Trực tiếp", "Bưu chính công ích"]
