@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import receipts, returns
+from services import citizen_rating, receipts, returns
 from services.clock import format_datetime
 from services.dossier_flow import EVENT_LABELS
 from services.files import store_from_settings
@@ -17,6 +17,13 @@ me = actor()
 done = st.session_state.pop("return__done", "")
 if done:
     st.success(done, icon=":material/check_circle:")
+
+with st.expander("Máy tính bảng đánh giá tại quầy"):
+    st.caption(
+        "Mở đường dẫn này một lần trên máy tính bảng đặt trước quầy: sau mỗi lần bạn trả kết quả, máy chỉ hiện phiếu "
+        "đánh giá của hồ sơ vừa trả để công dân tự chọn. Cán bộ không đánh giá thay công dân."
+    )
+    st.code(citizen_rating.tablet_url(settings().public_base_url, settings().token_secret, me.user_id), language=None)
 
 query = st.text_input(
     "Mã hồ sơ, nội dung mã QR trên giấy hẹn (quét hoặc dán) hoặc số CCCD",

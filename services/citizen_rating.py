@@ -8,11 +8,14 @@ One rating per dossier; it can be given, and changed, from the return until `cha
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
-from db.schema import dossier_ratings, dossiers
+from db.schema import dossier_events, dossier_ratings, dossiers, procedures
 from services import audit
 from services.clock import format_datetime, now
 from services.errors import DomainError, ValidationError
@@ -24,6 +27,8 @@ NOT_SATISFIED = "not_satisfied"
 SOURCES = {"status_page": "Trang tra cứu (mã QR giấy hẹn)", "counter_tablet": "Máy tính bảng tại quầy"}
 MAX_COMMENT = 1000
 BAD_LINK = "Đường dẫn đánh giá không hợp lệ hoặc đã bị sửa. Vui lòng quét lại mã QR trên giấy hẹn."
+TABLET_MINUTES = 10  # how long after the hand-over the counter tablet offers that dossier's rating form
+BAD_TABLET = "Đường dẫn máy tính bảng không hợp lệ. Cán bộ mở lại đường dẫn trên trang Trả kết quả."
 
 
 class RatingRefused(DomainError):
@@ -130,3 +135,70 @@ def rating_of(conn: Connection, dossier_id: int) -> dict | None:
         "source_label": SOURCES[current["source"]],
         "updated": format_datetime(current["updated_at"]),
     }
+
+
+# --- the counter tablet: only the rating form of the dossier its clerk has just returned ---------------------------
+
+
+def tablet_token(secret: str, user_id: int) -> str:
+    digest = hmac.new(secret.encode(), f"counter-tablet:{user_id}".encode(), hashlib.sha256).digest()
+    return f"{user_id}.{base64.urlsafe_b64encode(digest[:18]).decode().rstrip('=')}"
+
+
+def tablet_url(base_url: str, secret: str, user_id: int) -> str:
+    return f"{base_url.rstrip('/')}/danh-gia-quay?k={tablet_token(secret, user_id)}"
+
+
+def _tablet_user(secret: str, token: str) -> int:
+    head, _, _ = (token or "").partition(".")
+    if not head.isdigit() or not hmac.compare_digest(token, tablet_token(secret, int(head))):
+        raise RatingRefused(BAD_TABLET)
+    return int(head)
+
+
+def tablet_dossier(
+    conn: Connection, *, secret: str, token: str, change_days: int, at: datetime | None = None
+) -> dict | None:
+    """The dossier this tablet's clerk returned in the last few minutes, with its rating state; None while waiting."""
+    at = at or now()
+    user_id = _tablet_user(secret, token)
+    e = dossier_events.c
+    row = conn.execute(
+        select(dossiers.c.id, dossiers.c.code, procedures.c.name.label("procedure"))
+        .join(dossier_events, e.dossier_id == dossiers.c.id)
+        .join(procedures, procedures.c.id == dossiers.c.procedure_id)
+        .where(
+            e.action == "return_result",
+            e.user_id == user_id,
+            e.at > at - timedelta(minutes=TABLET_MINUTES),
+            e.at <= at,
+            dossiers.c.status == "returned",
+        )
+        .order_by(e.at.desc(), e.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    state = rating_state(conn, dossier_id=row.id, change_days=change_days, at=at)
+    return {"dossier_id": row.id, "code": row.code, "procedure": row.procedure, **state}
+
+
+def rate_on_tablet(
+    conn: Connection,
+    *,
+    secret: str,
+    token: str,
+    dossier_id: int,
+    rating: str,
+    comment: str = "",
+    change_days: int,
+    at: datetime | None = None,
+) -> dict:
+    """Only the dossier the tablet is showing now can be rated from it."""
+    shown = tablet_dossier(conn, secret=secret, token=token, change_days=change_days, at=at)
+    if shown is None or shown["dossier_id"] != dossier_id:
+        raise RatingRefused("Hồ sơ này không còn chờ đánh giá trên máy tính bảng tại quầy.")
+    return rate_dossier(
+        conn, dossier_id=dossier_id, rating=rating, comment=comment, change_days=change_days,
+        source="counter_tablet", at=at,
+    )  # fmt: skip

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from db.engine import read, write
-from db.schema import dossier_ratings
+from db.schema import dossier_events, dossier_ratings
 from services import citizen_rating, counter_results, kpi, returns
 from services.citizen_rating import RatingRefused
 from services.clock import local, now
@@ -145,3 +145,25 @@ def test_a_rating_posted_before_the_return_is_refused_in_vietnamese(demo, client
 def load_unit(engine, dossier_id):
     with read(engine) as conn:
         return load(conn, dossier_id)["processing_unit_id"]
+
+
+def test_the_counter_tablet_shows_only_the_dossier_its_clerk_just_returned(demo, client, tmp_path):
+    clerk = actor(demo.engine, "motcua.nhs")
+    older = returned_marriage(demo.engine, tmp_path, at=now() - timedelta(hours=5))
+    receipt = returned_marriage(demo.engine, tmp_path, at=now() - timedelta(hours=2, minutes=3))
+    with write(demo.engine) as conn:  # hand-over just now: the marriage was returned 2 h after receipt
+        conn.execute(
+            dossier_events.update()
+            .where(dossier_events.c.dossier_id == receipt.dossier_id, dossier_events.c.action == "return_result")
+            .values(at=now() - timedelta(minutes=1))
+        )
+    token = citizen_rating.tablet_token(runtime.settings().token_secret, clerk.user_id)
+    page = client.get(f"/danh-gia-quay?k={token}").text
+    assert receipt.code in page and older.code not in page and "Gửi đánh giá" in page
+    refused = client.post("/danh-gia-quay", data={"k": token, "hs": str(older.dossier_id), "muc": "satisfied"})
+    assert refused.status_code == 400 and "không còn chờ đánh giá" in refused.text
+    done = client.post("/danh-gia-quay", data={"k": token, "hs": str(receipt.dossier_id), "muc": "very_satisfied"})
+    assert done.status_code == 303 and "Cảm ơn" in client.get(done.headers["location"]).text
+    row = stored(demo.engine, receipt.dossier_id)
+    assert (row.rating, row.source) == ("very_satisfied", "counter_tablet")
+    assert client.get(f"/danh-gia-quay?k={clerk.user_id}.forged").status_code == 403

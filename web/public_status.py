@@ -102,3 +102,44 @@ def status_json(request: Request) -> JSONResponse:
 def _form(request: Request, *, message: str = "", code: str = "", status_code: int = 200) -> Response:
     context = {"message": message, "code": code[:40]}
     return TEMPLATES.TemplateResponse(request, "tra_cuu.html", context, status_code=status_code)
+
+
+def tablet_page(request: Request) -> Response:
+    """The counter tablet: only the rating form of the dossier its clerk has just returned, else a waiting line."""
+    token = request.query_params.get("k", "")[:100]
+    try:
+        with read(engine()) as conn:
+            dossier = citizen_rating.tablet_dossier(
+                conn, secret=settings().token_secret, token=token, change_days=settings().rating_change_days
+            )
+    except DomainError as exc:
+        return _tablet(request, token, None, message=exc.message, status_code=403)
+    except DatabaseError as exc:
+        return _tablet(request, token, None, message=str(exc), status_code=503)
+    return _tablet(request, token, dossier, thanks=request.query_params.get("cam_on") == "1")
+
+
+async def tablet_rate(request: Request) -> Response:
+    body = await request.body()
+    if len(body) > MAX_RATING_BODY:
+        return Response("Nội dung quá dài.", status_code=413)
+    form = parse_qs(body.decode("utf-8", "replace"))
+    token = form.get("k", [""])[0][:100]
+    dossier_id = form.get("hs", [""])[0]
+    try:
+        with write(engine()) as conn:
+            citizen_rating.rate_on_tablet(
+                conn, secret=settings().token_secret, token=token,
+                dossier_id=int(dossier_id) if dossier_id.isdigit() else 0, rating=form.get("muc", [""])[0],
+                comment=form.get("y_kien", [""])[0], change_days=settings().rating_change_days,
+            )  # fmt: skip
+    except DomainError as exc:
+        return _tablet(request, token, None, message=exc.message, status_code=400)
+    except DatabaseError as exc:
+        return _tablet(request, token, None, message=str(exc), status_code=503)
+    return RedirectResponse(f"/danh-gia-quay?k={quote(token)}&cam_on=1", status_code=303)
+
+
+def _tablet(request, token, dossier, *, message="", thanks=False, status_code=200) -> Response:
+    context = {"token": token, "dossier": dossier, "message": message, "thanks": thanks, "refresh_seconds": 5}
+    return TEMPLATES.TemplateResponse(request, "danh_gia_quay.html", context, status_code=status_code)

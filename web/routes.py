@@ -34,6 +34,8 @@ ROUTES: list = [
     Route("/tra-cuu", public_status.status_page, methods=["GET"]),
     Route("/tra-cuu", public_status.lookup, methods=["POST"]),
     Route("/tra-cuu/danh-gia", public_status.rate, methods=["POST"]),
+    Route("/danh-gia-quay", public_status.tablet_page, methods=["GET"]),
+    Route("/danh-gia-quay", public_status.tablet_rate, methods=["POST"]),
     Route("/api/tra-cuu", public_status.status_json, methods=["GET"]),
     *FEEDBACK_ROUTES,
     *QUEUE_ROUTES,
