@@ -235,7 +235,7 @@ def complete_form(me, view: dict) -> None:
     with st.form("dossier__complete_form"):
         st.markdown("**Kết quả giải quyết**")
         st.file_uploader(
-            "Kết quả đã ký (PDF ký số, hoặc bản quét PDF, JPEG, PNG)",
+            "Bản quét kết quả đã ký, hoặc tệp PDF ký số (PDF, JPEG, PNG)",
             type=["pdf", "jpg", "jpeg", "png"],
             accept_multiple_files=True,
             key="dossier__results",
