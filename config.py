@@ -33,6 +33,7 @@ class Settings:
     public_base_url: str
     map_tile_url: str = ""  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty: the map shows no tiles
     feedback_transfer_clock: str = "restart"  # restart | keep: the deadline after a transfer between units
+    rating_change_days: int = 7  # how long after the return a citizen may rate, or change their rating [unverified]
 
 
 def _secrets() -> dict:
@@ -82,8 +83,15 @@ def load_settings() -> Settings:
         feedback_transfer_clock=_pick(
             "MOTCUA_FEEDBACK_TRANSFER_CLOCK", secrets.get("feedback", {}), "transfer_clock", "restart"
         ),
+        rating_change_days=_days(_pick("MOTCUA_RATING_CHANGE_DAYS", app, "rating_change_days", "7")),
     )
     return _with_demo_secrets(settings) if settings.demo_mode else _validated(settings)
+
+
+def _days(value: str) -> int:
+    if not value.strip().isdigit() or not 1 <= int(value) <= 90:
+        raise SettingsError(f"[app] rating_change_days phải là số ngày từ 1 đến 90, không phải '{value}'.")
+    return int(value)
 
 
 def _with_demo_secrets(settings: Settings) -> Settings:

@@ -26,7 +26,7 @@ from sqlalchemy import text  # noqa: E402
 from db import migrate  # noqa: E402
 from db.engine import build_engine, read, write  # noqa: E402
 from seed.reference import seed_reference  # noqa: E402
-from services import early_warnings, kpi  # noqa: E402
+from services import early_warnings, index766, kpi  # noqa: E402
 from services.clock import LOCAL_TZ  # noqa: E402
 from services.roles import Actor  # noqa: E402
 
@@ -201,7 +201,7 @@ def measure(engine, unit_id: int | None, label: str) -> None:
         "breakdown by procedure": lambda c: kpi.breakdown(c, CITY, by="procedure", **scope),
         "breakdown by department": lambda c: kpi.breakdown(c, CITY, by="department", **scope),
         "breakdown by officer": lambda c: kpi.breakdown(c, CITY, by="officer", **scope),
-        "ranking of the 94 units": lambda c: kpi.ranking(c, CITY, start=start, end=end, at=AT),
+        "ranking of the 94 units": lambda c: index766.ranking(c, CITY, start=start, end=end, at=AT),
         "early warnings": lambda c: early_warnings.early_warnings(c, CITY, unit_id=unit_id, at=AT),
     }
     print(f"\n{label}: December 2025, 'now' = {AT:%d/%m/%Y %H:%M}")

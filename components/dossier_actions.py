@@ -235,12 +235,12 @@ def complete_form(me, view: dict) -> None:
     with st.form("dossier__complete_form"):
         st.markdown("**Kết quả giải quyết**")
         st.file_uploader(
-            "Bản quét kết quả đã ký (PDF, JPEG, PNG)",
+            "Bản quét kết quả đã ký, hoặc tệp PDF ký số (PDF, JPEG, PNG)",
             type=["pdf", "jpg", "jpeg", "png"],
             accept_multiple_files=True,
             key="dossier__results",
         )
-        st.checkbox("Kết quả có bản điện tử (ký số)", key="dossier__electronic")
+        st.caption("Tệp PDF có chữ ký số hợp lệ được tính là kết quả điện tử; bản quét không ký số vẫn là bản quét.")
         st.text_input("Ghi chú", key="dossier__complete_note")
         st.form_submit_button(
             "Chuyển kết quả về bộ phận một cửa",
@@ -259,7 +259,6 @@ def _complete(me, dossier_id: int, version: int) -> None:
         dossier_id=dossier_id,
         expected_version=version,
         results=uploads(value("dossier__results")),
-        electronic=bool(value("dossier__electronic")),
         note=value("dossier__complete_note") or "",
     )
 

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from components.ui import fetch
-from services import cameras, early_warnings, ioc_monitors, kpi, rivers, trial_report, units
+from services import cameras, early_warnings, index766, ioc_monitors, kpi, rivers, trial_report, units
 from services.roles import Actor
 
 TTL = 60
@@ -16,6 +16,16 @@ TTL = 60
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _dashboard(_conn, actor: Actor, *, unit_id: int | None, start: date, end: date) -> dict:
     return kpi.dashboard(_conn, actor, unit_id=unit_id, start=start, end=end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _index(_conn, actor: Actor, *, unit_id: int | None, start: date, end: date) -> dict:
+    return index766.report(_conn, actor, unit_id=unit_id, start=start, end=end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _ranking(_conn, actor: Actor, *, start: date, end: date) -> list[dict]:
+    return index766.ranking(_conn, actor, start=start, end=end)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -60,6 +70,15 @@ def dashboard(actor: Actor, unit_id: int | None, start: date, end: date) -> dict
     return fetch(_dashboard, actor, unit_id=unit_id, start=start, end=end)
 
 
+def index(actor: Actor, unit_id: int | None, start: date, end: date) -> dict | None:
+    """The Decision 766 index of the unit (or the city) and, for city roles, the 94-unit ranking by the same score."""
+    report = fetch(_index, actor, unit_id=unit_id, start=start, end=end)
+    if report is None:
+        return None
+    ranking = fetch(_ranking, actor, start=start, end=end, default=None) if actor.city_wide else None
+    return {**report, "ranking": ranking}
+
+
 def warnings(actor: Actor, unit_id: int | None) -> list[dict]:
     return fetch(_warnings, actor, unit_id=unit_id, default=[])
 
@@ -78,7 +97,7 @@ def camera_list(actor: Actor, unit_id: int | None) -> list[dict]:
 
 def clear() -> None:
     """After a write that changes what the IOC shows (readings, thresholds, cameras, lessons)."""
-    for cached in (_dashboard, _warnings, _monitor, _stations, _cameras, _series, _trial_report):
+    for cached in (_dashboard, _index, _ranking, _warnings, _monitor, _stations, _cameras, _series, _trial_report):
         cached.clear()
 
 

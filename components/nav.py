@@ -71,6 +71,13 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("pages/admin_dossier_codes.py", "Mẫu mã hồ sơ", ":material/pin:", "Quản trị", frozenset({ADMIN})),
     PageSpec(
+        "pages/admin_trusted_certs.py",
+        "Chứng thư số tin cậy",
+        ":material/verified_user:",
+        "Quản trị",
+        frozenset({ADMIN, LEADER}),
+    ),
+    PageSpec(
         "pages/worklist.py",
         "Hồ sơ cần xử lý",
         ":material/assignment:",

@@ -21,6 +21,7 @@ from db.tables.feedback import (
     feedback_routes,
 )
 from db.tables.foundation import audit_log, departments, units, users
+from db.tables.index766 import dossier_ratings, trusted_certificates
 from db.tables.intake import intake_refusals, intake_settings, public_lookup_attempts
 from db.tables.ioc import cameras, river_readings, river_stations, trial_lessons
 from db.tables.open311 import (
@@ -101,4 +102,6 @@ __all__ = [
     "open311_updates",
     "feedback_sync_links",
     "feedback_transfers",
+    "dossier_ratings",
+    "trusted_certificates",
 ]

@@ -70,8 +70,9 @@ with st.form(f"counter__form_{chosen}_{dossier['version']}"):
         accept_multiple_files=True,
         key=f"counter__files_{chosen}",
     )
-    electronic = st.checkbox(
-        "Cấp kết quả điện tử (bản điện tử gửi công dân, tính vào tỷ lệ số hóa)", key=f"counter__electronic_{chosen}"
+    st.caption(
+        "Kết quả được tính là kết quả điện tử khi tệp PDF có chữ ký số hợp lệ của cơ quan (kiểm tra tự động khi "
+        "tải lên); bản quét không ký số vẫn được lưu như bản quét."
     )
     note = st.text_area("Ghi chú / lý do từ chối", key=f"counter__note_{chosen}", height=68)
     submitted = st.form_submit_button("Ghi nhận quyết định", type="primary", icon=":material/gavel:")
@@ -85,10 +86,10 @@ if submitted:
         approve=decision == "approve",
         note=note,
         result_files=[(f.name, f.getvalue()) for f in files or []],
-        result_electronic=electronic,
         store=store_from_settings(settings()),
     )
     if not failed(result):
         verb = "có kết quả, chờ trả" if decision == "approve" else "đã từ chối giải quyết"
-        st.session_state["counter__done"] = f"Hồ sơ {dossier['code']} {verb}."
+        checks = " ".join(result.get("signatures", []))
+        st.session_state["counter__done"] = f"Hồ sơ {dossier['code']} {verb}. {checks}".strip()
         st.rerun()

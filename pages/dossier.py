@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.dossier_actions import ACTION_FORMS, FLASH_KEY, deferred_pdf, file_store
 from components.ui import actor, call, failed, fetch
-from services import dossier_view, processing, processing_forms
+from services import dossier_view, processing, processing_forms, signed_results
 from services.clock import format_date, format_datetime
 from services.worklist import URGENCY_LABELS, format_remaining
 
@@ -115,6 +115,8 @@ with tabs[1]:
             ),
             key="dossier__file",
         )
+        if files[chosen]["kind"] == "result":
+            st.text(signed_results.describe(files[chosen]))
         content = fetch(dossier_view.file_content, me, file_store(), file_id=chosen)
         if content:
             if content["content_type"].startswith("image/"):

@@ -11,6 +11,7 @@ from components.pickers import unit_picker
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
 from services import feedback_desk as desk
+from services.citizen_rating import RATINGS
 from services.clock import format_datetime
 from services.feedback import REJECT_REASONS
 from services.feedback_classifier import CATEGORIES
@@ -116,7 +117,7 @@ with right:
         st.caption("Liên hệ người gửi (không công khai)")
         st.text("\n".join(v for v in (item["contact_name"], item["contact_phone"], item["contact_email"]) if v))
     if item["rating"]:
-        st.caption("Đánh giá của người gửi: " + ("Hài lòng" if item["rating"] == "satisfied" else "Chưa hài lòng"))
+        st.caption("Đánh giá của người gửi: " + RATINGS.get(item["rating"], "Không hài lòng"))
         if item["rating_comment"]:
             st.text(item["rating_comment"])
 

@@ -1,5 +1,6 @@
-"""Operations center (IOC): service KPIs with their definitions, early warnings, queue and feedback monitors,
-river levels and cameras, for a ward's leaders or, across the 94 units, the city's."""
+"""Operations center (IOC): the Decision 766 index with every sub-indicator, service KPIs with their definitions,
+early warnings, queue and feedback monitors, river levels and cameras, for a ward's leaders or, across the 94 units,
+the city's."""
 
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from components import ioc
 from components.tables import number, percent, table
 from components.ui import actor
 from services.clock import format_datetime, local_today
+from services.index766 import NOT_COMPUTABLE
 from services.kpi import DEFINITIONS
 from services.trial_report import monitor_rows
 
@@ -25,7 +27,8 @@ if period is None:
     st.stop()
 start, end = period
 data = ioc.dashboard(me, unit_id, start, end)
-if data is None:
+index = ioc.index(me, unit_id, start, end)
+if data is None or index is None:
     st.stop()
 
 
@@ -38,13 +41,19 @@ def tiles(figures: dict) -> None:
     first = st.columns(5)
     for column, key in zip(first, ("received", "returned", "in_progress", "overdue", "near_due"), strict=True):
         tile(column, key, f"{figures[key]:,}".replace(",", "."))
-    second = st.columns(6)
+    second = st.columns(7)
     tile(second[0], "on_time_rate", percent(figures["on_time_rate"]))
     tile(second[1], "avg_processing_hours", f"{number(figures['avg_processing_hours'])} giờ")
-    tile(second[2], "digitization_rate", percent(figures["digitization_rate"]))
-    tile(second[3], "online_rate", percent(figures["online_rate"]))
-    tile(second[4], "vneid", f"{figures['vneid']:,}".replace(",", "."))
-    tile(second[5], "satisfaction", percent(figures["satisfaction"]))
+    tile(second[2], "electronic_result_rate", percent(figures["electronic_result_rate"]))
+    tile(second[3], "digitization_rate", percent(figures["digitization_rate"]))
+    tile(second[4], "online_rate", percent(figures["online_rate"]))
+    tile(second[5], "vneid", f"{figures['vneid']:,}".replace(",", "."))
+    tile(second[6], "satisfaction", percent(figures["satisfaction"]))
+    if figures["received"] and not figures["online"]:
+        st.caption(
+            "Tỷ lệ trực tuyến 0 %: chưa có chức năng nộp hồ sơ trực tuyến, và quầy một cửa không được chọn kênh "
+            "trực tuyến cho hồ sơ giấy."
+        )
     st.caption(f"Số liệu “hiện tại” tính đến {format_datetime(figures['asof'])}; cập nhật mỗi phút.")
 
 
@@ -98,9 +107,78 @@ def _pct(value: float | None) -> float | None:
 
 def ranking_rows(rows: list[dict]) -> list[dict]:
     return [
-        {"Hạng": r["rank"], "Điểm": None if r["score"] is None else round(r["score"], 1), **f}
-        for r, f in zip(rows, figure_rows(rows, "Phường/xã"), strict=True)
+        {
+            "Hạng": r["rank"],
+            "Phường/xã": r["unit"],
+            "Điểm": r["score"],
+            "Trên số điểm tính được": r["reachable"] or None,
+            **{f"CS {code}": points for code, points in r["earned"].items() if points is not None or code in SCORED},
+            "Mất điểm nhiều nhất": r["costliest"],
+        }
+        for r in rows
     ]
+
+
+def points_text(row: dict) -> str:
+    if not row["computable"]:
+        return NOT_COMPUTABLE
+    if not row["graded"]:
+        return "theo dõi"
+    return "—" if row["points_earned"] is None else number(row["points_earned"], 2)
+
+
+def rate_text(row: dict) -> str:
+    if row["rate"] is None:
+        return row["status"] or "—"
+    return f"{number(row['rate'], 1)} giờ" if row["code"] == "2.2" else percent(row["rate"])
+
+
+def index_panel(report: dict) -> None:
+    score = report["score"]
+    first, second, third = st.columns(3)
+    first.metric(
+        "Điểm QĐ 766 (tính được tại đây)",
+        "—" if score is None else f"{number(score, 2)} / {report['reachable']}",
+        help="Tổng điểm các chỉ số thành phần tính được từ dữ liệu của ứng dụng; các chỉ số cần dữ liệu Cổng Dịch "
+        "vụ công quốc gia không được tính (không coi là 0, cũng không cho điểm tối đa).",
+    )
+    second.metric("Điểm tối đa của bộ chỉ số", "100")
+    costliest = report["costliest"]
+    third.metric(
+        "Mất điểm nhiều nhất",
+        f"{costliest['code']}: −{number(costliest['points'] - costliest['points_earned'], 2)}" if costliest else "—",
+        help=costliest["name"] if costliest else "Không chỉ số nào bị mất điểm.",
+    )
+    if costliest:
+        st.warning(
+            f"Chỉ số làm đơn vị mất nhiều điểm nhất: {costliest['code']} {costliest['name']} — đạt "
+            f"{number(costliest['points_earned'], 2)}/{number(costliest['points'], 0)} điểm.",
+            icon=":material/trending_down:",
+        )
+    for group in report["groups"]:
+        earned = "—" if group["earned"] is None else number(group["earned"], 2)
+        st.subheader(f"{group['number']}. {group['name']} — {earned}/{group['points']} điểm")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Mã": row["code"],
+                        "Chỉ số thành phần": row["name"],
+                        "Tỷ lệ / giá trị": rate_text(row),
+                        "Điểm đạt": points_text(row),
+                        "Điểm tối đa": row["points"],
+                        "Điểm đã xác nhận": "Có" if row["points_confirmed"] else "Chưa (giá trị mẫu)",
+                        "Định nghĩa": row["definition"],
+                        "Lý do không tính": row["reason"],
+                        "Nguồn": row["source"],
+                    }
+                    for row in group["indicators"]
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    st.info(report["note"], icon=":material/history:")
 
 
 def warning_rows(rows: list[dict]) -> list[dict]:
@@ -162,9 +240,12 @@ def river_panel() -> None:
     st.page_link("pages/ioc_rivers.py", label="Biểu đồ từng trạm, nhập số đo, mức báo động", icon=":material/water:")
 
 
-overview, warning_tab, details, ranking_tab, monitors, river_tab, camera_tab = st.tabs(
-    ["Tổng quan", "Cảnh báo sớm", "Chi tiết", "Xếp hạng", "Hàng đợi & phản ánh", "Mực nước", "Camera"]
+SCORED = {row["code"] for row in index["indicators"] if row["computable"] and row["graded"]}
+overview, index_tab, warning_tab, details, ranking_tab, monitors, river_tab, camera_tab = st.tabs(
+    ["Tổng quan", "Chỉ số 766", "Cảnh báo sớm", "Chi tiết", "Xếp hạng", "Hàng đợi & phản ánh", "Mực nước", "Camera"]
 )
+with index_tab:
+    index_panel(index)
 with overview:
     tiles(data["summary"])
     day_chart(data["by_day"])
@@ -204,11 +285,14 @@ with details:
             filename=f"{key}_{start}_{end}",
         )
 with ranking_tab:
-    if data["ranking"] is None:
+    if index["ranking"] is None:
         st.info("Bảng xếp hạng 94 phường, xã, đặc khu dành cho lãnh đạo thành phố.", icon=":material/leaderboard:")
     else:
-        st.caption(DEFINITIONS["score"][1])
-        table(ranking_rows(data["ranking"]), key="ioc__ranking", filename=f"xep_hang_{start}_{end}")
+        st.caption(
+            "Xếp hạng theo cùng điểm QĐ 766 ở thẻ “Chỉ số 766”: tổng điểm các chỉ số thành phần tính được tại đây "
+            "(cột CS là điểm từng chỉ số). Đơn vị chưa có hồ sơ, phản ánh trong kỳ xếp cuối, không có hạng."
+        )
+        table(ranking_rows(index["ranking"]), key="ioc__ranking", filename=f"xep_hang_{start}_{end}")
 with monitors:
     monitor_panel("queue", "Hàng đợi lấy số")
     monitor_panel("feedback", "Phản ánh, kiến nghị")

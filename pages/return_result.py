@@ -1,11 +1,12 @@
-"""Returning results: find the dossier (code, receipt QR, CCCD), check who collects it, take the rating."""
+"""Returning results: find the dossier (code, receipt QR, CCCD), check who collects it; the citizen rates on their
+own phone from the receipt's QR code, never here."""
 
 import pandas as pd
 import streamlit as st
 
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import receipts, returns
+from services import citizen_rating, receipts, returns
 from services.clock import format_datetime
 from services.dossier_flow import EVENT_LABELS
 from services.files import store_from_settings
@@ -16,6 +17,13 @@ me = actor()
 done = st.session_state.pop("return__done", "")
 if done:
     st.success(done, icon=":material/check_circle:")
+
+with st.expander("Máy tính bảng đánh giá tại quầy"):
+    st.caption(
+        "Mở đường dẫn này một lần trên máy tính bảng đặt trước quầy: sau mỗi lần bạn trả kết quả, máy chỉ hiện phiếu "
+        "đánh giá của hồ sơ vừa trả để công dân tự chọn. Cán bộ không đánh giá thay công dân."
+    )
+    st.code(citizen_rating.tablet_url(settings().public_base_url, settings().token_secret, me.user_id), language=None)
 
 query = st.text_input(
     "Mã hồ sơ, nội dung mã QR trên giấy hẹn (quét hoặc dán) hoặc số CCCD",
@@ -103,6 +111,9 @@ with st.expander("Quá trình xử lý"):
 
 if details["status"] == "returned":
     st.info(f"Đã trả kết quả lúc {format_datetime(details['returned_at'])} cho {details['collected_by']}.")
+    rating = details["citizen_rating"]
+    st.caption("Đánh giá của công dân (công dân tự đánh giá bằng mã QR trên giấy hẹn; cán bộ chỉ xem):")
+    st.text(f"{rating['rating_label']} – {rating['updated']}. {rating['comment']}" if rating else "Chưa đánh giá.")
     st.stop()
 if not details["returnable"]:
     st.info("Hồ sơ chưa có kết quả để trả.", icon=":material/hourglass_top:")
@@ -117,15 +128,6 @@ with st.form(f"return__form_{chosen}_{details['version']}"):
     authorization = st.text_input(
         "Giấy ủy quyền (nếu người nhận không phải người nộp)", key=f"return__authorization_{chosen}"
     )
-    st.subheader("Đánh giá của công dân")
-    rating = st.radio(
-        "Mức độ hài lòng",
-        ["satisfied", "not_satisfied", None],
-        format_func=lambda r: returns.RATINGS.get(r, "Không đánh giá"),
-        horizontal=True,
-        key=f"return__rating_{chosen}",
-    )
-    comment = st.text_area("Ý kiến (không bắt buộc)", key=f"return__comment_{chosen}", height=68)
     submitted = st.form_submit_button("Trả kết quả", type="primary", icon=":material/assignment_turned_in:")
 
 if submitted:
@@ -137,10 +139,11 @@ if submitted:
         collector_name=name,
         collector_cccd=cccd,
         authorization=authorization,
-        rating=rating,
-        rating_comment=comment,
     )
     if not failed(result):
         late = " (trễ hạn)" if result["is_late"] else ""
-        st.session_state["return__done"] = f"Đã trả kết quả hồ sơ {details['code']}{late}."
+        st.session_state["return__done"] = (
+            f"Đã trả kết quả hồ sơ {details['code']}{late}. Mời công dân quét mã QR trên giấy hẹn bằng điện thoại "
+            "để tự đánh giá mức độ hài lòng."
+        )
         st.rerun()

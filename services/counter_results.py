@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from db.schema import dossiers, procedures
-from services import audit, dossier_files
+from services import audit, dossier_files, signed_results
 from services.clock import now
 from services.dossier_flow import STATUS_LABELS, load, transition
 from services.errors import PermissionDenied, ValidationError
@@ -45,11 +45,11 @@ def record_decision(
     approve: bool,
     note: str = "",
     result_files: Sequence[tuple[str, bytes]] = (),
-    result_electronic: bool = False,
     store: FileStore | None = None,
     at: datetime | None = None,
 ) -> dict:
-    """Approve (result ready, scanned result attached) or refuse with a reason; returns the updated dossier."""
+    """Approve (result ready, result attached) or refuse with a reason; returns the updated dossier. The result is
+    electronic only when an attached PDF carries a valid digital signature (services.signed_results)."""
     _require_counter_staff(actor)
     at = at or now()
     dossier = load(conn, dossier_id, for_update=True)
@@ -65,16 +65,18 @@ def record_decision(
         )  # fmt: skip
     else:
         checked = check_uploads(list(result_files))
-        if result_electronic and not checked:
-            raise ValidationError("Kết quả điện tử cần tải lên bản điện tử (bản quét) của kết quả.")
+        signatures = signed_results.check_results(conn, dossier["processing_unit_id"], checked)
         updated = transition(
             conn, actor, dossier, "complete", expected_version=expected_version, note=note, at=at,
-            result_ready_at=at, finished_at=at, is_late=late, result_electronic=result_electronic,
+            result_ready_at=at, finished_at=at, is_late=late,
+            result_electronic=any(check.electronic for check in signatures),
         )  # fmt: skip
         prefix = f"dossiers/results/{dossier['code']}"
         dossier_files.attach_files(
-            conn, actor, store, dossier_id=dossier_id, prefix=prefix, checked=checked, kind="result", at=at
-        )
+            conn, actor, store, dossier_id=dossier_id, prefix=prefix, checked=checked, kind="result", at=at,
+            signatures=signatures,
+        )  # fmt: skip
+        updated = {**updated, "signatures": [check.message for check in signatures]}
     audit.record(
         conn, actor, action="approve" if approve else "reject", entity="dossier", entity_id=dossier_id,
         unit_id=actor.unit_id, code=dossier["code"],

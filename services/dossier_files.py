@@ -26,19 +26,24 @@ def attach_files(
     checked: Sequence[CheckedFile],
     kind: str,
     at: datetime,
+    signatures: Sequence | None = None,
 ) -> list[str]:
-    """Puts each checked file in the store and records it; returns the storage keys."""
+    """Puts each checked file in the store and records it; returns the storage keys. `signatures` (result files):
+    the services.signed_results check of each file, in the same order, recorded beside it."""
     if not checked:
         return []
     if store is None:
         raise ValueError("a FileStore is needed to attach files")
     keys: list[str] = []
     _delete_on_rollback(conn, store, keys)
-    for item in checked:
+    for index, item in enumerate(checked):
         key = new_storage_key(prefix, item)
         _put(store, key, item)
         keys.append(key)
-        conn.execute(insert(dossier_files).values(_row(actor, dossier_id, item, key, kind, at)))
+        row = _row(actor, dossier_id, item, key, kind, at)
+        if signatures is not None:
+            row |= _signature_columns(signatures[index])
+        conn.execute(insert(dossier_files).values(row))
     return keys
 
 
@@ -62,6 +67,15 @@ def _row(actor: Actor, dossier_id: int, item: CheckedFile, key: str, kind: str, 
         storage_key=key,
         uploaded_at=at,
         uploaded_by=actor.username,
+    )
+
+
+def _signature_columns(check) -> dict:
+    return dict(
+        signature_status=check.status,
+        signature_signer=check.signer[:300],
+        signature_signed_at=check.signed_at,
+        signature_message=check.message,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db.schema import feedback, feedback_events, feedback_photos, feedback_rate_limits, units
 from services.catalog import calendar_for_unit
+from services.citizen_rating import NOT_SATISFIED, RATINGS
 from services.clock import LOCAL_TZ, format_date, format_datetime, now
 from services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from services.feedback_classifier import CATEGORIES, classify, fold
@@ -376,6 +377,7 @@ def citizen_view(conn: Connection, *, code: str, at: datetime | None = None) -> 
         "can_rate": can_rate(item),
         "can_reopen": item["reopen_count"] == 0,
         "rating": item["rating"],
+        "rating_label": RATINGS.get(item["rating"] or "", ""),
         "events": [
             {"label": e["label"], "at": e["at_text"], "note": e["note"]}
             for e in events_of(conn, item["id"], public_only=True)
@@ -396,14 +398,17 @@ def can_rate(item: dict) -> bool:
     return item["status"] == "answered" and (item["rated_at"] is None or item["rated_at"] < item["answered_at"])
 
 
-def rate_answer(conn: Connection, *, code: str, satisfied: bool, comment: str = "", at: datetime | None = None) -> dict:
-    """'Not satisfied' sends the item back to its handler once, with a fresh standard deadline."""
+def rate_answer(conn: Connection, *, code: str, rating: str, comment: str = "", at: datetime | None = None) -> dict:
+    """The sender rates the answer on the same scale as dossiers (services.citizen_rating.RATINGS); 'not satisfied'
+    sends the item back to its handler once, with a fresh standard deadline."""
     at = at or now()
     item = load_by_code(conn, code)
     if not can_rate(item):
         raise ValidationError("Phản ánh này chưa có câu trả lời mới để đánh giá.")
+    if rating not in RATINGS:
+        raise ValidationError("Vui lòng chọn một mức đánh giá: Rất hài lòng, Hài lòng hoặc Không hài lòng.")
     comment = clean_text(comment)[:1000]
-    rating = "satisfied" if satisfied else "unsatisfied"
+    satisfied = rating != NOT_SATISFIED
     values = dict(rating=rating, rating_comment=comment, rated_at=at)
     add_event(conn, None, item["id"], "rate", "answered", "answered", note=_rating_note(rating, comment), at=at)
     if not satisfied and item["reopen_count"] == 0:
@@ -415,7 +420,7 @@ def rate_answer(conn: Connection, *, code: str, satisfied: bool, comment: str = 
 
 
 def _rating_note(rating: str, comment: str) -> str:
-    label = "Hài lòng" if rating == "satisfied" else "Chưa hài lòng"
+    label = RATINGS.get(rating, "Không hài lòng")
     return f"{label}. {comment}".strip(". ") if comment else label
 
 

@@ -37,6 +37,10 @@ from services.units import get_unit
 
 VNEID_SUPPORT = {"none": "Không", "created": "Hỗ trợ tạo tài khoản VNeID", "activated": "Hỗ trợ kích hoạt VNeID"}
 CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
+ONLINE = 2
+# The counter keys in paper dossiers (in person or by post); channel 2 is set only by online submission, so the
+# Decision 766 online rate counts what citizens really filed online.
+COUNTER_CHANNELS = {code: label for code, label in CHANNELS.items() if code != ONLINE}
 PARTY_ROLES = {"applicant": "Người nộp hồ sơ", "spouse": "Bên còn lại"}
 MAX_NAME = 120
 MAX_ADDRESS = 300
@@ -215,7 +219,11 @@ def _document(item: dict) -> dict:
 def _check_options(conn, procedure, vneid_support, channel, verification, land_unit_id) -> None:
     if vneid_support not in VNEID_SUPPORT:
         raise ValidationError("Mức hỗ trợ VNeID không hợp lệ.")
-    if channel not in CHANNELS:
+    if channel == ONLINE:
+        raise ValidationError(
+            "Hồ sơ trực tuyến chỉ được ghi nhận qua chức năng nộp hồ sơ trực tuyến; quầy một cửa không chọn kênh này."
+        )
+    if channel not in COUNTER_CHANNELS:
         raise ValidationError("Kênh nộp hồ sơ không hợp lệ.")
     if verification and not procedure.get("verification_deadline_kind"):
         raise ValidationError(f"Thủ tục “{procedure['name']}” không có trường hợp cần xác minh.")

@@ -17,7 +17,9 @@ from db.schema import (
     calendar_overrides,
     departments,
     dossier_files,
+    dossier_ratings,
     dossiers,
+    feedback,
     office_sessions,
     procedures,
     units,
@@ -34,9 +36,6 @@ d = dossiers.c
 PROCESSING_STATUSES = ("awaiting_dispatch", "received", "assigned", "in_progress", "supplement_requested")
 MAX_PERIOD_DAYS = 731
 ONLINE_CHANNEL = 2
-DIGITIZATION_FULL_POINTS_AT = 0.8
-ONLINE_FULL_POINTS_AT = 0.5
-SATISFACTION_FULL_POINTS_AT = 0.9
 COUNT_NAMES = (
     "received",
     "online",
@@ -47,6 +46,7 @@ COUNT_NAMES = (
     "overdue",
     "late",
     "digitized",
+    "electronic_result",
     "not_satisfied",
 )
 
@@ -82,12 +82,18 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     ),
     "digitization_rate": (
         "Tỷ lệ số hóa",
-        "Hồ sơ có kết quả trong kỳ đã được quét (số hóa) thành phần hồ sơ đầu vào VÀ có kết quả điện tử, chia "
-        "cho số hồ sơ có kết quả trong kỳ. Đạt điểm tối đa khi ≥ 80 %.",
+        "Hồ sơ có kết quả trong kỳ đã được quét (số hóa) thành phần hồ sơ đầu vào VÀ có kết quả điện tử (tệp PDF "
+        "có chữ ký số hợp lệ, kiểm tra khi tải lên), chia cho số hồ sơ có kết quả trong kỳ.",
+    ),
+    "electronic_result_rate": (
+        "Tỷ lệ kết quả điện tử",
+        "Hồ sơ có kết quả trong kỳ mà kết quả là tệp PDF có chữ ký số hợp lệ (chứng thư do tổ chức được đơn vị tin "
+        "cậy cấp), chia cho số hồ sơ có kết quả trong kỳ. Bản quét không ký số không được tính.",
     ),
     "online_rate": (
         "Tỷ lệ trực tuyến",
-        "Hồ sơ nộp trực tuyến (kênh 2) chia cho số hồ sơ tiếp nhận trong kỳ. Đạt điểm tối đa khi ≥ 50 %.",
+        "Hồ sơ nộp trực tuyến (kênh 2, chỉ do chức năng nộp trực tuyến ghi nhận) chia cho số hồ sơ tiếp nhận trong "
+        "kỳ. Quầy một cửa không còn chọn được kênh trực tuyến; khi chưa có chức năng nộp trực tuyến, tỷ lệ là 0 %.",
     ),
     "vneid": (
         "Hỗ trợ VNeID",
@@ -95,14 +101,8 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     ),
     "satisfaction": (
         "Mức độ hài lòng",
-        "100 % − tỷ lệ trễ hạn (như ở Tỷ lệ đúng hạn) − tỷ lệ hồ sơ có kết quả trong kỳ bị công dân đánh giá "
-        "“không hài lòng”. Đạt điểm tối đa khi ≥ 90 %.",
-    ),
-    "score": (
-        "Điểm ước tính",
-        "Điểm theo QĐ 766/QĐ-TTg cho 82/100 điểm tính được từ hệ thống: tiến độ 20 × tỷ lệ đúng hạn; số hóa "
-        "22 × min(tỷ lệ số hóa / 80 %, 1); trực tuyến 22 × min(tỷ lệ trực tuyến / 50 %, 1); hài lòng 18 × "
-        "min(mức hài lòng / 90 %, 1). Nhóm công khai, minh bạch (18 điểm) không tính.",
+        "100 % − tỷ lệ trễ hạn (như ở Tỷ lệ đúng hạn) − tỷ lệ hồ sơ có kết quả trong kỳ bị chính công dân đánh "
+        "giá “không hài lòng” (trên trang tra cứu từ mã QR giấy hẹn; cán bộ không nhập đánh giá).",
     ),
 }
 
@@ -197,7 +197,15 @@ def _local_day(conn: Connection, column: ColumnElement) -> ColumnElement:
 
 def measures(conn: Connection, c: Cohorts) -> list[ColumnElement]:
     has_scan = exists().where(dossier_files.c.dossier_id == d.id, dossier_files.c.kind == "scan")
-    digitized = case((and_(c.finished, d.result_electronic.is_(True)), case((has_scan, 1), else_=0)), else_=0)
+    signed = exists().where(
+        dossier_files.c.dossier_id == d.id,
+        dossier_files.c.kind == "result",
+        dossier_files.c.signature_status == "valid",
+    )
+    rated_not_satisfied = exists().where(
+        dossier_ratings.c.dossier_id == d.id, dossier_ratings.c.rating == "not_satisfied"
+    )
+    digitized = case((and_(c.finished, signed), case((has_scan, 1), else_=0)), else_=0)
     processing = seconds_between(conn, d.received_at, d.finished_at) - d.paused_seconds
     return [
         count(c.received).label("received"),
@@ -209,7 +217,8 @@ def measures(conn: Connection, c: Cohorts) -> list[ColumnElement]:
         count(and_(c.open, c.overdue)).label("overdue"),
         count(or_(and_(c.finished, c.late_finished), and_(c.open, c.late_open))).label("late"),
         func.sum(digitized).label("digitized"),
-        count(and_(c.finished, d.rating == "not_satisfied")).label("not_satisfied"),
+        func.sum(case((c.finished, case((signed, 1), else_=0)), else_=0)).label("electronic_result"),
+        func.sum(case((c.finished, case((rated_not_satisfied, 1), else_=0)), else_=0)).label("not_satisfied"),
         func.sum(case((c.finished, processing), else_=0)).label("processing_seconds"),
     ]
 
@@ -236,26 +245,11 @@ def derive(counts: dict) -> dict:
         "on_time_rate": None if late_rate is None else 1 - late_rate,
         "avg_processing_hours": None if hours is None else hours / 3600,
         "digitization_rate": ratio(counts["digitized"], counts["finished"]),
+        "electronic_result_rate": ratio(counts["electronic_result"], counts["finished"]),
         "online_rate": ratio(counts["online"], counts["received"]),
         "satisfaction": None if late_rate is None else max(0.0, 1 - late_rate - dislike_rate),
     }
-    figures["score"] = score(figures)
     return figures
-
-
-def score(figures: dict) -> float | None:
-    if figures["on_time_rate"] is None:
-        return None
-    return (
-        20 * figures["on_time_rate"]
-        + 22 * _capped(figures["digitization_rate"], DIGITIZATION_FULL_POINTS_AT)
-        + 22 * _capped(figures["online_rate"], ONLINE_FULL_POINTS_AT)
-        + 18 * _capped(figures["satisfaction"], SATISFACTION_FULL_POINTS_AT)
-    )
-
-
-def _capped(rate: float | None, full_at: float) -> float:
-    return 0.0 if rate is None else min(rate / full_at, 1.0)
 
 
 # --- near-due: a SQL pre-filter on due_at, then the exact working-time check ------------------------------------
@@ -310,9 +304,7 @@ def summary(
 ) -> dict:
     require_scope(actor, unit_id)
     w = window(start, end, at)
-    c = cohorts(w)
-    row = conn.execute(select(*measures(conn, c)).where(scope_condition(unit_id), c.any)).one()
-    return {**derive(dict(row._mapping)), "near_due": near_due_count(conn, unit_id, w), "asof": w.asof}
+    return {**derive(dossier_counts(conn, unit_id, w)), "near_due": near_due_count(conn, unit_id, w), "asof": w.asof}
 
 
 def by_day(
@@ -385,31 +377,68 @@ def _counts(row) -> dict:
     return {k: v for k, v in row._mapping.items() if k not in ("key", "name", "unit_id")}
 
 
-def ranking(conn: Connection, actor: Actor, *, start: date, end: date, at: datetime | None = None) -> list[dict]:
-    """The 94 units ranked by the estimated Decision 766 score; units without dossiers come last."""
-    actor.require(CITY_LEADER, ADMIN)
-    c = cohorts(window(start, end, at))
+def unit_counts(conn: Connection, w: Window) -> dict[int, dict]:
+    """The grouped counts of every unit that has dossiers in the window (for the 94-unit ranking)."""
+    c = cohorts(w)
     query = select(KPI_UNIT.label("unit_id"), *measures(conn, c)).where(c.any).group_by(KPI_UNIT)
-    figures = {row.unit_id: derive(_counts(row)) for row in conn.execute(query)}
-    empty = derive({})
-    rows = [
-        {"unit_id": u.id, "unit": u.name, **figures.get(u.id, empty)}
-        for u in conn.execute(select(units.c.id, units.c.name).where(units.c.active.is_(True)))
+    return {row.unit_id: _counts(row) for row in conn.execute(query)}
+
+
+def active_units(conn: Connection) -> list[dict]:
+    query = select(units.c.id, units.c.name).where(units.c.active.is_(True))
+    return [{"unit_id": row.id, "unit": row.name} for row in conn.execute(query)]
+
+
+def dossier_counts(conn: Connection, unit_id: int | None, w: Window) -> dict:
+    c = cohorts(w)
+    return dict(conn.execute(select(*measures(conn, c)).where(scope_condition(unit_id), c.any)).one()._mapping)
+
+
+# --- citizen feedback (phản ánh, kiến nghị) for the satisfaction group ------------------------------------------
+
+f = feedback.c
+FEEDBACK_NAMES = ("feedback_total", "feedback_on_time", "feedback_bad")
+
+
+def feedback_measures(w: Window) -> list[ColumnElement]:
+    """Items received in the period within the unit's competence (not refused as spam, duplicate or out of scope).
+    On time: answered by the deadline, or still open and not past it at the end of the period (paused items wait
+    on the citizen). Bad: rated not satisfied by the sender, or not on time."""
+    answered = and_(f.answered_at.is_not(None), f.answered_at <= w.asof)
+    on_time = or_(
+        and_(answered, f.answered_at <= f.due_at),
+        and_(~answered, or_(f.status == "info_requested", f.due_at >= w.asof)),
+    )
+    unhappy = f.rating == "not_satisfied"  # migration 0012 renamed the old "unsatisfied"
+    return [
+        func.count().label("feedback_total"),
+        count(on_time).label("feedback_on_time"),
+        count(or_(unhappy, ~on_time)).label("feedback_bad"),
     ]
-    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["processed"], r["unit"]))
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank if row["score"] is not None else None
-    return rows
+
+
+def _feedback_scope(w: Window):
+    return and_(f.received_at >= w.start_at, f.received_at < w.end_at, f.received_at < w.asof, f.status != "rejected")
+
+
+def feedback_counts(conn: Connection, unit_id: int | None, w: Window) -> dict:
+    condition = _feedback_scope(w) if unit_id is None else and_(_feedback_scope(w), f.unit_id == unit_id)
+    row = conn.execute(select(*feedback_measures(w)).where(condition)).one()
+    return {name: int(row._mapping[name] or 0) for name in FEEDBACK_NAMES}
+
+
+def feedback_unit_counts(conn: Connection, w: Window) -> dict[int, dict]:
+    query = select(f.unit_id, *feedback_measures(w)).where(_feedback_scope(w)).group_by(f.unit_id)
+    return {row.unit_id: {name: int(row._mapping[name] or 0) for name in FEEDBACK_NAMES} for row in conn.execute(query)}
 
 
 def dashboard(
     conn: Connection, actor: Actor, *, unit_id: int | None, start: date, end: date, at: datetime | None = None
 ) -> dict:
-    """Everything the IOC's KPI tabs show for one unit (or the city) and period; the ranking for city roles only."""
+    """Everything the IOC's KPI tabs show for one unit (or the city) and period (the index: services.index766)."""
     scope = dict(unit_id=unit_id, start=start, end=end, at=at)
     return {
         "summary": summary(conn, actor, **scope),
         "by_day": by_day(conn, actor, **scope),
         **{f"by_{key}": breakdown(conn, actor, by=key, **scope) for key in BREAKDOWNS},
-        "ranking": ranking(conn, actor, start=start, end=end, at=at) if actor.city_wide else None,
     }

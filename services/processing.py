@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, insert, select, update
 
 from db.schema import apologies, dossier_files, site_appraisal_photos, site_appraisals, supplement_requests, users
-from services import dossier_flow
+from services import dossier_flow, signed_results
 from services.catalog import calendar_for_unit
 from services.clock import format_datetime, local_today, now
 from services.dossier_files import attach_files
@@ -283,7 +283,15 @@ def _checked_photos(photos: Sequence[FileUpload]) -> list[CheckedFile]:
 
 
 def store_files(
-    conn: Connection, actor: Actor, store: FileStore, dossier_id: int, kind: str, checked: list[CheckedFile], *, at
+    conn: Connection,
+    actor: Actor,
+    store: FileStore,
+    dossier_id: int,
+    kind: str,
+    checked: list[CheckedFile],
+    *,
+    at,
+    signatures=None,
 ) -> list[int]:
     """Stored through dossier_files.attach_files, which takes the objects back out if the transaction rolls back."""
     keys = attach_files(
@@ -295,6 +303,7 @@ def store_files(
         checked=checked,
         kind=kind,
         at=at,
+        signatures=signatures,
     )
     if not keys:
         return []
@@ -400,7 +409,7 @@ def receive_supplement(
         .values(received_at=at, received_by=actor.username, paused_seconds=paused, due_after=new_due)
     )
     if checked:
-        store_files(conn, actor, store, dossier_id, "supplement", checked, at=at)
+        store_files(conn, actor, store, dossier_id, "supplement", checked)
     return updated
 
 
@@ -467,11 +476,11 @@ def complete(
     dossier_id: int,
     expected_version: int,
     results: Sequence[FileUpload],
-    electronic: bool = False,
     note: str = "",
     at: datetime | None = None,
 ) -> dict:
-    """The signed result is scanned in and the dossier goes back to the counter's return list."""
+    """The result is uploaded and the dossier goes back to the counter's return list. It counts as an electronic
+    result only when a PDF carries a valid digital signature (services.signed_results); scans stay scans."""
     at = moment(at)
     dossier = _load(conn, actor, dossier_id, expected_version)
     _require(is_handler(actor, dossier))
@@ -479,9 +488,11 @@ def complete(
     if not results:
         raise ValidationError("Vui lòng tải lên bản quét kết quả đã ký (PDF, JPEG hoặc PNG).")
     checked = check_uploads(list(results))
+    signatures = signed_results.check_results(conn, dossier["processing_unit_id"], checked)
+    electronic = any(check.electronic for check in signatures)
     updated = _finish(conn, actor, dossier, "complete", expected_version, nfc(note), at, result_electronic=electronic)
-    store_files(conn, actor, store, dossier_id, "result", checked, at=at)
-    return updated
+    store_files(conn, actor, store, dossier_id, "result", checked, at=at, signatures=signatures)
+    return {**updated, "signatures": [check.message for check in signatures]}
 
 
 def reject(
@@ -503,9 +514,11 @@ def reject(
     dossier_flow.next_status(dossier["status"], "reject")
     reason = _clean_text(reason, "lý do từ chối")
     checked = check_uploads(list(letters)) if letters else []
-    updated = _finish(conn, actor, dossier, "reject", expected_version, reason, at)
+    signatures = signed_results.check_results(conn, dossier["processing_unit_id"], checked) if checked else []
+    electronic = any(check.electronic for check in signatures)
+    updated = _finish(conn, actor, dossier, "reject", expected_version, reason, at, result_electronic=electronic)
     if checked:
-        store_files(conn, actor, store, dossier_id, "result", checked, at=at)
+        store_files(conn, actor, store, dossier_id, "result", checked, at=at, signatures=signatures)
     return updated
 
 

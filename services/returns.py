@@ -1,5 +1,6 @@
 """Returning the result at the counter (trả kết quả): find the dossier by code, receipt QR or CCCD, check who
-collects it, record the citizen's rating, and settle whether the dossier was late."""
+collects it, and settle whether the dossier was late. The citizen rates on their own phone afterwards
+(services.citizen_rating); the clerk never records a rating."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from db.schema import dossier_documents, dossier_parties, dossiers, procedures
-from services import audit, dossier_files
+from services import audit, citizen_rating, dossier_files
 from services.cccd import check_cccd
 from services.clock import now
 from services.dossier_flow import STATUS_LABELS, events, load, transition
@@ -18,7 +19,6 @@ from services.roles import CLERK, LEADER, Actor
 from services.text import nfc
 
 RETURNABLE = ("result_ready", "rejected")
-RATINGS = {"satisfied": "Hài lòng", "not_satisfied": "Không hài lòng"}
 MAX_RESULTS = 20
 
 
@@ -80,6 +80,7 @@ def return_details(conn: Connection, actor: Actor, *, dossier_id: int) -> dict:
         "documents": [dict(row._mapping) for row in documents],
         "files": dossier_files.list_files(conn, dossier_id),
         "events": events(conn, dossier_id),
+        "citizen_rating": citizen_rating.rating_of(conn, dossier_id),
     }
 
 
@@ -92,8 +93,6 @@ def return_result(
     collector_name: str,
     collector_cccd: str,
     authorization: str = "",
-    rating: str | None = None,
-    rating_comment: str = "",
     at: datetime | None = None,
 ) -> dict:
     """Hands the result over. The collector must be a party of the dossier, or hold an authorization that is noted.
@@ -111,8 +110,6 @@ def return_result(
         raise ValidationError(
             "Người nhận không phải người nộp hồ sơ: ghi số, ngày của giấy ủy quyền trước khi trả kết quả."
         )
-    if rating is not None and rating not in RATINGS:
-        raise ValidationError("Mức đánh giá không hợp lệ.")
     ready_at = dossier["result_ready_at"] or dossier["finished_at"] or at
     late = is_late(dossier, ready_at)
     collected = f"{name} – CCCD {cccd}" + (f" – ủy quyền: {authorization}" if authorization else "")
@@ -127,12 +124,8 @@ def return_result(
         finished_at=dossier["finished_at"] or ready_at,
         is_late=late,
         collected_by=collected[:200],
-        rating=rating,
-        rating_comment=nfc(rating_comment)[:2000],
     )
-    audit.record(
-        conn, actor, action="return", entity="dossier", entity_id=dossier_id, unit_id=actor.unit_id, rating=rating
-    )
+    audit.record(conn, actor, action="return", entity="dossier", entity_id=dossier_id, unit_id=actor.unit_id)
     return updated
 
 

@@ -1,5 +1,5 @@
-"""At-counter decisions and returning results: the same-day marriage flow, identity and rating at the return,
-lateness, and ward boundaries (a clerk of ward A never reads or returns ward B's dossiers)."""
+"""At-counter decisions and returning results: the same-day marriage flow, identity at the return (the clerk records
+no rating), lateness, and ward boundaries (a clerk of ward A never reads or returns ward B's dossiers)."""
 
 from datetime import timedelta
 
@@ -26,7 +26,7 @@ def marriage(demo_engine, tmp_path):
 def decide(engine, username, receipt, store, *, approve=True, at=TUESDAY_9AM + timedelta(hours=2), **changes):
     with write(engine) as conn:
         version = load(conn, receipt.dossier_id)["version"]
-        arguments = dict(result_files=[("giay_chung_nhan.pdf", SCAN)], result_electronic=True, store=store)
+        arguments = dict(result_files=[("giay_chung_nhan.pdf", SCAN)], store=store)
         return counter_results.record_decision(
             conn,
             actor(engine, username),
@@ -41,7 +41,7 @@ def decide(engine, username, receipt, store, *, approve=True, at=TUESDAY_9AM + t
 def hand_over(engine, username, receipt, *, at=TUESDAY_9AM + timedelta(hours=3), **changes):
     with write(engine) as conn:
         version = load(conn, receipt.dossier_id)["version"]
-        arguments = dict(collector_name="Nguyễn Văn An", collector_cccd="048095001234", rating="satisfied")
+        arguments = dict(collector_name="Nguyễn Văn An", collector_cccd="048095001234")
         return returns.return_result(
             conn,
             actor(engine, username),
@@ -52,14 +52,19 @@ def hand_over(engine, username, receipt, *, at=TUESDAY_9AM + timedelta(hours=3),
         )
 
 
-def test_the_marriage_is_decided_the_same_day_and_returned_with_a_satisfied_rating(demo_engine, tmp_path, marriage):
+def test_the_marriage_is_decided_the_same_day_and_returned_without_any_rating_from_the_clerk(
+    demo_engine, tmp_path, marriage
+):
     with read(demo_engine) as conn:
         pending = counter_results.pending_at_counter(conn, actor(demo_engine, "motcua.nhs"))
     assert marriage.code in [row["code"] for row in pending]
     ready = decide(demo_engine, "motcua.nhs", marriage, store_in(tmp_path))
-    assert ready["status"] == "result_ready" and ready["is_late"] is False and ready["result_electronic"]
-    returned = hand_over(demo_engine, "motcua.nhs", marriage, rating_comment="Cán bộ hướng dẫn tận tình")
-    assert returned["status"] == "returned" and returned["rating"] == "satisfied"
+    assert ready["status"] == "result_ready" and ready["is_late"] is False
+    assert ready["result_electronic"] is False and "bản quét" in ready["signatures"][0]
+    returned = hand_over(demo_engine, "motcua.nhs", marriage)
+    assert returned["status"] == "returned" and returned["rating"] is None
+    with pytest.raises(TypeError):
+        hand_over(demo_engine, "motcua.nhs", marriage, rating="satisfied")
     with read(demo_engine) as conn:
         row = conn.execute(select(dossiers).where(dossiers.c.id == marriage.dossier_id)).one()
         kinds = sorted(conn.scalars(select(dossier_files.c.kind).where(dossier_files.c.dossier_id == row.id)))
@@ -82,9 +87,7 @@ def test_a_citizen_collecting_days_later_does_not_make_an_on_time_dossier_late(d
     assert hand_over(demo_engine, "motcua.nhs", marriage, at=TUESDAY_9AM + timedelta(days=9))["is_late"] is False
 
 
-def test_an_electronic_result_needs_its_scan_and_a_refusal_needs_a_reason(demo_engine, tmp_path, marriage):
-    with pytest.raises(ValidationError, match="bản điện tử"):
-        decide(demo_engine, "motcua.nhs", marriage, store_in(tmp_path), result_files=[])
+def test_a_refusal_needs_a_reason(demo_engine, tmp_path, marriage):
     with pytest.raises(ValidationError, match="lý do"):
         decide(demo_engine, "motcua.nhs", marriage, store_in(tmp_path), approve=False, note=" ")
     rejected = decide(demo_engine, "motcua.nhs", marriage, store_in(tmp_path), approve=False, note="Chưa đủ tuổi")

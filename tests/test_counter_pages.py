@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import read
-from db.schema import dossiers
+from db.schema import dossier_ratings, dossiers
 from seed.demo.intake import CITIZENS, DEMO_NOTE
 from tests.apptest import open_app, registered_pages
 
@@ -109,17 +109,19 @@ def demo_code(demo, status):
         return conn.scalar(select(dossiers.c.code).where(dossiers.c.notes == DEMO_NOTE, dossiers.c.status == status))
 
 
-def test_the_clerk_returns_a_ready_result_and_records_the_rating(demo):
+def test_the_clerk_returns_a_ready_result_and_has_no_rating_to_set(demo):
     at = open_app(demo, "motcua.nhs", page="pages/return_result.py")
     code = demo_code(demo, "result_ready")
     at.text_input(key="return__query").input(code).run()
     dossier_id = at.selectbox(key="return__dossier").value
+    assert not at.radio and "Mức độ hài lòng" not in [t.label for t in at.text_area]
     at.text_input(key=f"return__cccd_{dossier_id}").input(CITIZENS["lan"]["cccd"])
     submit(at, "Trả kết quả")
-    assert any(f"Đã trả kết quả hồ sơ {code}" in s.value for s in at.success)
+    assert any(f"Đã trả kết quả hồ sơ {code}" in s.value and "mã QR" in s.value for s in at.success)
     with read(demo.engine) as conn:
         row = conn.execute(select(dossiers).where(dossiers.c.code == code)).one()
-    assert row.status == "returned" and row.rating == "satisfied"
+        rated = conn.scalar(select(dossier_ratings.c.id).where(dossier_ratings.c.dossier_id == row.id))
+    assert row.status == "returned" and rated is None
 
 
 def test_a_clerk_of_another_ward_is_told_the_dossier_is_not_theirs(demo):

@@ -270,7 +270,7 @@ def answered(engine, store, at=MONDAY_9):
 def test_not_satisfied_reopens_the_item_once(demo_engine, store):
     created = answered(demo_engine, store)
     with write(demo_engine) as conn:
-        first = service.rate_answer(conn, code=created["code"], satisfied=False, comment="Rác vẫn còn")
+        first = service.rate_answer(conn, code=created["code"], rating="not_satisfied", comment="Rác vẫn còn")
     assert first["reopened"] and row(demo_engine, created["id"])["status"] == "assigned"
     item = row(demo_engine, created["id"])
     act(
@@ -283,11 +283,11 @@ def test_not_satisfied_reopens_the_item_once(demo_engine, store):
         expected_version=item["version"],
     )
     with write(demo_engine) as conn:
-        second = service.rate_answer(conn, code=created["code"], satisfied=False)
+        second = service.rate_answer(conn, code=created["code"], rating="not_satisfied")
     assert not second["reopened"] and row(demo_engine, created["id"])["status"] == "answered"
     with pytest.raises(ValidationError, match="đánh giá"):
         with write(demo_engine) as conn:
-            service.rate_answer(conn, code=created["code"], satisfied=True)
+            service.rate_answer(conn, code=created["code"], rating="satisfied")
 
 
 def test_asking_for_information_stops_the_clock_until_the_citizen_answers(demo_engine, store):

@@ -182,8 +182,8 @@ def test_not_satisfied_reopens_once_from_the_follow_page(client, demo):
         item = service.load_by_code(conn, code)
     answer_it(demo, item, "Phường đã thu gom rác tại kiệt 45 trong ngày.")
     page = client.get("/gop-y/theo-doi", params={"ma": code}).text
-    assert "Chưa hài lòng — đề nghị xử lý lại" in page
-    response = client.post("/gop-y/danh-gia", data={"ma": code, "rating": "unsatisfied", "comment": "Vẫn còn rác"})
+    assert "Không hài lòng — đề nghị xử lý lại" in page
+    response = client.post("/gop-y/danh-gia", data={"ma": code, "rating": "not_satisfied", "comment": "Vẫn còn rác"})
     assert response.status_code == 200 and "mở lại" in response.text
     again = client.post("/gop-y/danh-gia", data={"ma": code, "rating": "satisfied"})
     assert again.status_code == 400 and "chưa có câu trả lời mới" in again.text

@@ -1,4 +1,5 @@
-"""Each KPI equals what the test computes itself, in plain Python, from the dossiers it inserted."""
+"""Each KPI equals what the test computes itself, in plain Python, from the dossiers it inserted (ratings are the
+citizens' own, electronic results those whose PDF signature was found valid)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from db.engine import read, write
-from db.schema import departments, dossier_files, dossiers, procedures, units, users
+from db.schema import departments, dossier_files, dossier_ratings, dossiers, procedures, units, users
 from services import kpi
 from services.catalog import calendar_for_unit
 from services.clock import LOCAL_TZ
@@ -31,7 +32,7 @@ def _ids(conn, table, column, values):
     return {v: conn.scalar(select(table.c.id).where(column == v)) for v in values}
 
 
-def _dossier(rng: random.Random, n: int, ctx: dict) -> dict:
+def _dossier(rng: random.Random, n: int, ctx: dict, ratings: dict) -> dict:
     received = AT - timedelta(days=rng.uniform(0.05, 55))
     received = received.replace(microsecond=0)
     unit, other = rng.sample([ctx["nhs"], ctx["hc"]], 2)
@@ -57,11 +58,9 @@ def _dossier(rng: random.Random, n: int, ctx: dict) -> dict:
         paused_seconds=0,
         supplement_count=rng.choice([0, 0, 0, 1, 2]),
         apology_count=rng.choice([0, 0, 0, 0, 1]),
-        result_electronic=rng.random() < 0.6,
         is_late=None,
         finished_at=None,
         returned_at=None,
-        rating=None,
         updated_at=received,
     )
     if row["processing_unit_id"] is None:
@@ -78,7 +77,8 @@ def _dossier(rng: random.Random, n: int, ctx: dict) -> dict:
         if row["status"] == "returned":
             row["returned_at"] = min(AT - timedelta(minutes=1), finished + timedelta(hours=rng.uniform(0, 30)))
             row["returned_at"] = row["returned_at"].replace(microsecond=0)
-            row["rating"] = rng.choice([None, "satisfied", "satisfied", "not_satisfied"])
+            rating = rng.choice([None, "very_satisfied", "satisfied", "not_satisfied"])
+            ratings[row["code"]] = rating
     elif fate < 0.6:
         row["status"] = "withdrawn"
     else:
@@ -106,24 +106,38 @@ def dataset(demo):
             ),
             "users": list(_ids(conn, users, users.c.username, ["chuyenvien.nhs", "hotich.nhs"]).values()),
         }
-        rows = [_dossier(rng, n, ctx) for n in range(260)]
+        ratings: dict = {}
+        rows = [_dossier(rng, n, ctx, ratings) for n in range(260)]
         conn.execute(insert(dossiers), rows)
         by_code = dict(conn.execute(select(dossiers.c.code, dossiers.c.id)).all())
         scanned = set()
         for row in rows:
             row["id"] = by_code[row["code"]]
-            kind = rng.choice(["scan", "scan", "result", None])
-            if kind:
-                conn.execute(insert(dossier_files).values(_file(row["id"], kind, row["received_at"])))
-                scanned |= {row["id"]} if kind == "scan" else set()
+            row["rating"] = ratings.get(row["code"])
+            if row["rating"]:
+                at = row["returned_at"]
+                conn.execute(
+                    insert(dossier_ratings).values(
+                        dossier_id=row["id"], rating=row["rating"], comment="", source="status_page", created_at=at,
+                        updated_at=at, change_count=0,
+                    )
+                )  # fmt: skip
+            if rng.random() < 0.6:
+                conn.execute(insert(dossier_files).values(_file(row["id"], "scan", row["received_at"])))
+                scanned.add(row["id"])
+            signature = rng.choice([None, None, "valid", "unsigned", "invalid"])
+            row["result_electronic"] = signature == "valid"
+            if signature:
+                conn.execute(insert(dossier_files).values(_file(row["id"], "result", row["received_at"], signature)))
         calendar = calendar_for_unit(conn, ctx["nhs"])
     return demo, rows, scanned, ctx, calendar
 
 
-def _file(dossier_id: int, kind: str, at: datetime) -> dict:
+def _file(dossier_id: int, kind: str, at: datetime, signature: str | None = None) -> dict:
     return dict(
         dossier_id=dossier_id,
         kind=kind,
+        signature_status=signature,
         filename="a.pdf",
         content_type="application/pdf",
         size=1,
@@ -190,6 +204,9 @@ def expected(rows, scanned, calendar, unit_id, start: date, end: date) -> dict:
             sum(1 for r in finished if r["result_electronic"] and r["id"] in scanned) / len(finished)
             if finished
             else None
+        ),
+        "electronic_result_rate": (
+            sum(1 for r in finished if r["result_electronic"]) / len(finished) if finished else None
         ),
         "online_rate": sum(1 for r in received if r["channel"] == 2) / len(received) if received else None,
         "vneid": sum(1 for r in received if r["vneid_support"] != "none"),
@@ -285,28 +302,9 @@ def test_the_breakdowns_by_department_and_officer_cover_every_dossier_once(datas
         assert entry["received"] == expected(subset, scanned, calendar, ctx["nhs"], *CURRENT)["received"]
 
 
-def test_the_ranking_lists_all_94_units_with_the_two_active_wards_ranked(dataset):
-    demo, rows, scanned, ctx, calendar = dataset
-    with read(demo.engine) as conn:
-        ranking = kpi.ranking(conn, actor(demo.engine, "lanhdao.tp"), start=CURRENT[0], end=CURRENT[1], at=AT)
-    assert len(ranking) == 94
-    ranked = [r for r in ranking if r["rank"] is not None]
-    assert {r["unit_id"] for r in ranked} == {ctx["nhs"], ctx["hc"]}
-    assert [r["rank"] for r in ranked] == [1, 2] and ranked[0]["score"] >= ranked[1]["score"]
-    for row in ranked:
-        wanted = expected(rows, scanned, calendar, row["unit_id"], *CURRENT)
-        wanted.pop("near_due")
-        assert_figures(row, wanted)
-
-
-def test_the_score_follows_decision_766_weights():
-    figures = {"on_time_rate": 0.9, "digitization_rate": 0.4, "online_rate": 0.75, "satisfaction": 0.81}
-    assert kpi.score(figures) == pytest.approx(20 * 0.9 + 22 * 0.5 + 22 * 1 + 18 * 0.9)
-
-
 def test_rates_without_dossiers_are_empty_not_zero():
     figures = kpi.derive({})
-    assert figures["on_time_rate"] is None and figures["online_rate"] is None and figures["score"] is None
+    assert figures["on_time_rate"] is None and figures["online_rate"] is None and figures["satisfaction"] is None
 
 
 @pytest.mark.parametrize(

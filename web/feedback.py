@@ -178,7 +178,7 @@ async def rate(request: Request) -> Response:
             service.rate_answer,
             writes=True,
             code=code,
-            satisfied=form.get("rating") == "satisfied",
+            rating=str(form.get("rating", "")),
             comment=str(form.get("comment", "")),
         )
     except (DomainError, DatabaseError) as exc:

@@ -11,10 +11,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from db.engine import DatabaseError, read, write
-from services.public_status import LookupRefused, lookup_by_code, status_by_token
+from services import citizen_rating
+from services.errors import DomainError
+from services.public_status import LookupRefused, dossier_id_from_token, lookup_by_code, status_by_token
 from web.runtime import TEMPLATES, engine, settings
 
 POLL_SECONDS = 30
+MAX_RATING_BODY = 8 * 1024
 
 
 def client_key(request: Request) -> str:
@@ -31,10 +34,41 @@ def status_page(request: Request) -> Response:
     try:
         with read(engine()) as conn:
             status = status_by_token(conn, secret=settings().token_secret, token=token)
+            rating = citizen_rating.rating_state(
+                conn, dossier_id=dossier_id_from_token(settings().token_secret, token),
+                change_days=settings().rating_change_days,
+            )  # fmt: skip
     except (LookupRefused, DatabaseError) as exc:
         return _form(request, message=getattr(exc, "message", str(exc)), status_code=404)
-    context = {"status": status, "token": token, "poll_seconds": POLL_SECONDS}
+    context = {
+        "status": status,
+        "token": token,
+        "poll_seconds": POLL_SECONDS,
+        "rating": rating,
+        "rated": request.query_params.get("da_danh_gia") == "1",
+        "message": "",
+    }
     return TEMPLATES.TemplateResponse(request, "tra_cuu_ket_qua.html", context)
+
+
+async def rate(request: Request) -> Response:
+    """The citizen's rating from the status page; answered by a redirect back to it (POST-redirect-GET)."""
+    body = await request.body()
+    if len(body) > MAX_RATING_BODY:
+        return Response("Nội dung quá dài.", status_code=413)
+    form = parse_qs(body.decode("utf-8", "replace"))
+    token = form.get("t", [""])[0][:200]
+    try:
+        with write(engine()) as conn:
+            citizen_rating.rate_by_token(
+                conn, secret=settings().token_secret, token=token, rating=form.get("muc", [""])[0],
+                comment=form.get("y_kien", [""])[0], change_days=settings().rating_change_days,
+            )  # fmt: skip
+    except DomainError as exc:
+        return _form(request, message=exc.message, status_code=400)
+    except DatabaseError as exc:
+        return _form(request, message=str(exc), status_code=503)
+    return RedirectResponse(f"/tra-cuu?t={quote(token)}&da_danh_gia=1", status_code=303)
 
 
 async def lookup(request: Request) -> Response:
@@ -68,3 +102,44 @@ def status_json(request: Request) -> JSONResponse:
 def _form(request: Request, *, message: str = "", code: str = "", status_code: int = 200) -> Response:
     context = {"message": message, "code": code[:40]}
     return TEMPLATES.TemplateResponse(request, "tra_cuu.html", context, status_code=status_code)
+
+
+def tablet_page(request: Request) -> Response:
+    """The counter tablet: only the rating form of the dossier its clerk has just returned, else a waiting line."""
+    token = request.query_params.get("k", "")[:100]
+    try:
+        with read(engine()) as conn:
+            dossier = citizen_rating.tablet_dossier(
+                conn, secret=settings().token_secret, token=token, change_days=settings().rating_change_days
+            )
+    except DomainError as exc:
+        return _tablet(request, token, None, message=exc.message, status_code=403)
+    except DatabaseError as exc:
+        return _tablet(request, token, None, message=str(exc), status_code=503)
+    return _tablet(request, token, dossier, thanks=request.query_params.get("cam_on") == "1")
+
+
+async def tablet_rate(request: Request) -> Response:
+    body = await request.body()
+    if len(body) > MAX_RATING_BODY:
+        return Response("Nội dung quá dài.", status_code=413)
+    form = parse_qs(body.decode("utf-8", "replace"))
+    token = form.get("k", [""])[0][:100]
+    dossier_id = form.get("hs", [""])[0]
+    try:
+        with write(engine()) as conn:
+            citizen_rating.rate_on_tablet(
+                conn, secret=settings().token_secret, token=token,
+                dossier_id=int(dossier_id) if dossier_id.isdigit() else 0, rating=form.get("muc", [""])[0],
+                comment=form.get("y_kien", [""])[0], change_days=settings().rating_change_days,
+            )  # fmt: skip
+    except DomainError as exc:
+        return _tablet(request, token, None, message=exc.message, status_code=400)
+    except DatabaseError as exc:
+        return _tablet(request, token, None, message=str(exc), status_code=503)
+    return RedirectResponse(f"/danh-gia-quay?k={quote(token)}&cam_on=1", status_code=303)
+
+
+def _tablet(request, token, dossier, *, message="", thanks=False, status_code=200) -> Response:
+    context = {"token": token, "dossier": dossier, "message": message, "thanks": thanks, "refresh_seconds": 5}
+    return TEMPLATES.TemplateResponse(request, "danh_gia_quay.html", context, status_code=status_code)

@@ -117,6 +117,11 @@ dossier_files = Table(
     Column("storage_key", String(300), nullable=False, unique=True),
     Column("uploaded_at", UTCDateTime, nullable=False),
     Column("uploaded_by", String(64), nullable=False),
+    # Result PDFs only: the outcome of the PAdES check at upload (valid | invalid | unsigned), who signed and when.
+    Column("signature_status", String(16), nullable=True),
+    Column("signature_signer", String(300), nullable=False, default=""),
+    Column("signature_signed_at", UTCDateTime, nullable=True),
+    Column("signature_message", Text, nullable=False, default=""),
 )
 
 dossier_events = Table(

@@ -165,7 +165,8 @@ def _answer_and_rate(conn, leader, feedback_id, received) -> None:
         "cố định vào 17 giờ hằng ngày. Cảm ơn bạn đã phản ánh.",
     )
     code = _version(conn, feedback_id)["code"]
-    rate_answer(conn, code=code, satisfied=True, comment="Đã sạch sẽ, cảm ơn phường.", at=received + timedelta(days=2))
+    thanks = "Đã sạch sẽ, cảm ơn phường."
+    rate_answer(conn, code=code, rating="very_satisfied", comment=thanks, at=received + timedelta(days=2))
 
 
 def _answer_on_time(conn, leader, feedback_id, received) -> None:

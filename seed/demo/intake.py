@@ -1,5 +1,6 @@
 """Demo data for the counter in Ngũ Hành Sơn: civil-status dossiers waiting for a decision, ready to return,
-returned with a rating (one late), and a refusal slip, all through the real intake, decision and return services."""
+returned (one late) and rated by the citizen through the status-page rating service, and a refusal slip, all
+through the real intake, decision, return and rating services."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import Connection, select
 
 from db.schema import dossiers
-from services import counter_results, intake, returns
+from services import citizen_rating, counter_results, intake, returns
 from services.accounts import load_actor
 from services.clock import LOCAL_TZ, local, now
 
 DEMO_NOTE = "Dữ liệu mẫu (tiếp nhận tại quầy)"
+DEMO_RATING_DAYS = 7
 CITIZENS = {
     "an": dict(full_name="Nguyễn Văn An", cccd="048094001357", birth_date="05/09/1994", phone="0905123457"),
     "bich": dict(full_name="Trần Thị Bích", cccd="049196005679", birth_date="12/01/1996", phone="0935765431"),
@@ -80,7 +82,13 @@ def _follow_up(conn: Connection, clerk, receipt: intake.Receipt, outcome: str, c
         expected_version=2,
         collector_name=citizen["full_name"],
         collector_cccd=citizen["cccd"],
-        rating="not_satisfied" if outcome == "returned_late" else "satisfied",
-        rating_comment="Phải đi lại hai lần." if outcome == "returned_late" else "Cán bộ hướng dẫn tận tình.",
         at=min(decided_at + timedelta(hours=1), now()),
+    )
+    citizen_rating.rate_dossier(
+        conn,
+        dossier_id=receipt.dossier_id,
+        rating="not_satisfied" if outcome == "returned_late" else "very_satisfied",
+        comment="Phải đi lại hai lần." if outcome == "returned_late" else "Cán bộ hướng dẫn tận tình.",
+        change_days=DEMO_RATING_DAYS,
+        at=min(decided_at + timedelta(hours=2), now()),
     )

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, insert, select
 from db.schema import cameras, dossiers, river_readings, river_stations, trial_lessons, units
 from seed.demo.files import demo_store, result_pdf
 from seed.demo.people import citizen
-from services import counter_results, dossier_flow, intake, processing, returns
+from services import citizen_rating, counter_results, dossier_flow, intake, processing, returns
 from services.accounts import load_actor
 from services.clock import LOCAL_TZ, local, now
 from services.trial_report import TRIAL_DAYS
@@ -22,6 +22,7 @@ READING_STEP = timedelta(minutes=10)
 READING_DAYS = 3
 RISING_STATION = "cau_lau"
 QUIET_STATION = "tam_ky"
+DEMO_RATING_DAYS = 7
 # (name, location, unit code or None for city-wide, stream link, status): sample values, replace with real cameras
 DEMO_CAMERAS = [
     (
@@ -150,8 +151,9 @@ def _seed_lessons(conn: Connection) -> None:
 
 
 def _seed_history(conn: Connection) -> None:
-    """Finished dossiers made through intake, the counter's decision or the department's result, and the return:
-    some late, some rated "not satisfied", so every KPI has something to show. Idempotent by the demo note; each
+    """Finished dossiers made through intake, the counter's decision or the department's result, the return and the
+    citizen's rating: some late, some rated "not satisfied", so every KPI has something to show. None is online
+    (channel 2 belongs to online submission) and none has a signed electronic result. Idempotent by the demo note; each
     unit's random draws come from its own seeded generator, so they never depend on what a previous run left."""
     if conn.scalar(select(dossiers.c.id).where(dossiers.c.notes == HISTORY_NOTE).limit(1)):
         return
@@ -190,7 +192,7 @@ def _finished_dossier(conn, rng, staff: dict, unit_code: str, procedure_code: st
     allowed = receipt.due_at - received_at
     finished_at = receipt.due_at + timedelta(hours=3) if late else received_at + allowed * rng.uniform(0.2, 0.9)
     returned_at = finished_at + timedelta(hours=rng.randint(1, 20))
-    rating = rng.choice(["satisfied", "satisfied", "satisfied", "not_satisfied", None])
+    rating = rng.choice(["very_satisfied", "satisfied", "satisfied", "not_satisfied", None])
     if finished_at > now():
         return
     dossier = _result(conn, staff, receipt, procedure_code, finished_at)
@@ -202,9 +204,13 @@ def _finished_dossier(conn, rng, staff: dict, unit_code: str, procedure_code: st
             expected_version=dossier["version"],
             collector_name=applicant["full_name"],
             collector_cccd=applicant["cccd"],
-            rating=rating,
             at=returned_at,
         )
+        if rating:  # the citizen rates on the status page, never the clerk
+            rated_at = min(returned_at + timedelta(hours=2), now())
+            citizen_rating.rate_dossier(
+                conn, dossier_id=dossier["id"], rating=rating, change_days=DEMO_RATING_DAYS, at=rated_at
+            )
 
 
 def _result(conn: Connection, staff: dict, receipt, procedure_code: str, at: datetime) -> dict:

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import open_page, sign_in
+from tests.browser.helpers import click, open_page, sign_in
 
 TIMEOUT = 20000
 HERE = {"latitude": 16.0678, "longitude": 108.222}
@@ -31,7 +31,7 @@ def citizen_submits_with_location(browser: Browser, live_app: str) -> tuple[str,
     page.goto(f"{live_app}/gop-y")
     page.get_by_label("Phường/xã nơi xảy ra sự việc").select_option(label="Phường Ngũ Hành Sơn")
     page.get_by_label("Địa chỉ cụ thể").fill("Trước số 5 Trần Phú, phường Hải Châu")
-    page.get_by_role("button", name="Dùng vị trí của tôi").click()
+    click(page, "Dùng vị trí của tôi")
     expect(page.get_by_label("Vĩ độ")).to_have_value("16.067800")
     expect(page.locator(".leaflet-marker-icon")).to_be_visible()
     page.locator("#map").click(position={"x": 240, "y": 200})  # move the pin by tapping the map
@@ -39,7 +39,7 @@ def citizen_submits_with_location(browser: Browser, live_app: str) -> tuple[str,
     pinned = f"{page.get_by_label('Vĩ độ').input_value()}, {page.get_by_label('Kinh độ').input_value()}"
     page.get_by_label("Tiêu đề").fill("Đèn đường hỏng trước số 5")
     page.get_by_label("Nội dung phản ánh").fill("Đèn chiếu sáng trước số 5 hỏng cả tuần, buổi tối rất tối.")
-    page.get_by_role("button", name="Gửi phản ánh").click()
+    click(page, "Gửi phản ánh")
     code_box = page.locator("#feedback-code")
     expect(code_box).to_be_visible()
     code = code_box.inner_text().strip()
@@ -59,7 +59,7 @@ def test_a_pinned_report_is_passed_to_the_ward_suggested_by_its_address(live_app
     page.get_by_text("Chuyển đơn vị xử lý khác (phường/xã khác)").click()
     pick(page, "Đơn vị nhận", "Phường Hải Châu")
     page.get_by_label("Lý do chuyển").fill(REASON)
-    page.get_by_role("button", name="Chuyển đơn vị").click()
+    click(page, "Chuyển đơn vị")
     expect(page.get_by_text("Đã chuyển phản ánh tới Phường Hải Châu.")).to_be_visible(timeout=TIMEOUT)
 
     hai_chau = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()

@@ -140,7 +140,6 @@ def test_construction_permit_from_intake_through_the_department_to_return(live_a
     query.press("Enter")
     expect(page.get_by_text("Người nhận kết quả")).to_be_visible()
     page.get_by_label("Số CCCD (đối chiếu căn cước)").fill(applicant["cccd"])
-    page.get_by_text("Hài lòng", exact=True).click()
     click(page, "Trả kết quả")
     expect(page.get_by_text(f"Đã trả kết quả hồ sơ {code}.")).to_be_visible()
     assert row(demo.engine, code)["status"] == "returned"
