@@ -15,7 +15,7 @@ from services import index766
 from services.clock import LOCAL_TZ
 from services.errors import PermissionDenied, ValidationError
 from services.roles import CITY_LEADER, LEADER, Actor
-from tests.builders import actor as test_actor
+from tests.builders import actor as demo_actor
 from tests.intake_builders import receive_marriage, store_in
 
 AT = datetime(2025, 9, 17, 10, 0, tzinfo=LOCAL_TZ)  # Wednesday; the period below is still running
@@ -220,6 +220,6 @@ def test_a_ward_leader_reads_only_their_own_ward(city):
 
 
 def test_the_counter_cannot_key_in_an_online_dossier_so_the_online_rate_stays_honest(demo, tmp_path):
-    clerk = test_actor(demo.engine, "motcua.nhs")
+    clerk = demo_actor(demo.engine, "motcua.nhs")
     with pytest.raises(ValidationError, match="nộp hồ sơ trực tuyến"):
         receive_marriage(demo.engine, clerk, store_in(tmp_path), channel=2)

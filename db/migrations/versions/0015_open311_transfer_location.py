@@ -10,7 +10,7 @@ from alembic import op
 import db.types
 
 revision = "0015"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
