@@ -23,6 +23,8 @@ from db.tables.feedback import (
 from db.tables.foundation import audit_log, departments, units, users
 from db.tables.intake import intake_refusals, intake_settings, public_lookup_attempts
 from db.tables.ioc import cameras, river_readings, river_stations, trial_lessons
+from db.tables.notify import notify_attempts, notify_consents, notify_optouts, notify_outbox, staff_alerts
+from db.tables.online import online_rate_limits, online_submission_files, online_submissions
 from db.tables.postal import postal_settings, postal_shipment_items, postal_shipments, routing_rules
 from db.tables.processing import apologies, site_appraisal_photos, site_appraisals, supplement_requests
 from db.tables.queue import (
@@ -89,4 +91,12 @@ __all__ = [
     "staff_imports",
     "config_copies",
     "poster_downloads",
+    "notify_outbox",
+    "notify_attempts",
+    "notify_consents",
+    "notify_optouts",
+    "staff_alerts",
+    "online_submissions",
+    "online_submission_files",
+    "online_rate_limits",
 ]
