@@ -157,7 +157,9 @@ with st.form(key("form")):
         horizontal=True,
         key=key("vneid"),
     )
-    channel = second.selectbox("Kênh nộp", list(intake.CHANNELS), format_func=intake.CHANNELS.get, key=key("channel"))
+    channel = second.selectbox(
+        "Kênh nộp", list(intake.COUNTER_CHANNELS), format_func=intake.CHANNELS.get, key=key("channel")
+    )
     scans = st.file_uploader(
         "Bản quét hồ sơ (PDF, JPEG, PNG; tối đa 20 MB mỗi tệp, 50 MB mỗi hồ sơ)",
         type=["pdf", "jpg", "jpeg", "png"],

@@ -37,6 +37,9 @@ from services.units import get_unit
 
 VNEID_SUPPORT = {"none": "Không", "created": "Hỗ trợ tạo tài khoản VNeID", "activated": "Hỗ trợ kích hoạt VNeID"}
 CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
+ONLINE_CHANNEL = 2
+COUNTER_CHANNELS = {key: label for key, label in CHANNELS.items() if key != ONLINE_CHANNEL}
+ONLINE_ONLY = "Kênh “Trực tuyến” chỉ dành cho hồ sơ công dân nộp qua cổng trực tuyến (Hộp hồ sơ trực tuyến)."
 PARTY_ROLES = {"applicant": "Người nộp hồ sơ", "spouse": "Bên còn lại"}
 MAX_NAME = 120
 MAX_ADDRESS = 300
@@ -82,6 +85,39 @@ def receive_dossier(
     received_at: datetime | None = None,
     notes: str = "",
 ) -> Receipt:
+    if channel == ONLINE_CHANNEL:
+        raise ValidationError(ONLINE_ONLY)
+    return _receive(conn, actor, **_arguments(locals()))
+
+
+def receive_online(conn: Connection, actor: Actor, *, submitted_at: datetime, **arguments) -> Receipt:
+    """Only services.online_submission.accept calls this: the one way a dossier gets channel 2 (trực tuyến).
+    `received_at` is when the legal clock starts; `submitted_at` when the citizen filed."""
+    return _receive(conn, actor, **{**arguments, "channel": ONLINE_CHANNEL, "submitted_at": submitted_at})
+
+
+def _arguments(values: dict) -> dict:
+    return {key: value for key, value in values.items() if key not in ("conn", "actor")}
+
+
+def _receive(
+    conn: Connection,
+    actor: Actor,
+    *,
+    procedure_code: str,
+    applicant: dict,
+    second_party: dict | None = None,
+    documents: Sequence[dict] | None = None,
+    files: Sequence[tuple[str, bytes]] = (),
+    vneid_support: str = "none",
+    channel: int = 1,
+    verification: bool = False,
+    land_unit_id: int | None = None,
+    store: FileStore | None = None,
+    received_at: datetime | None = None,
+    submitted_at: datetime | None = None,
+    notes: str = "",
+) -> Receipt:
     _require_clerk(actor)
     at = received_at or now()
     procedure = active_procedure(conn, procedure_code)
@@ -112,6 +148,7 @@ def receive_dossier(
         land_unit_id=land_unit_id,
         options=dict(channel=channel, verification=verification, vneid_support=vneid_support, notes=nfc(notes)),
         at=at,
+        submitted_at=submitted_at or at,
         due=due,
     )
     _insert_parties(conn, dossier["id"], people, party_ids)
@@ -238,7 +275,7 @@ def _save_applicant(conn: Connection, person: Person, at: datetime) -> int:
 
 
 def _insert_dossier(conn, actor, *, code, procedure, route, applicant, applicant_id, unit_id, land_unit_id, options,
-                    at, due) -> dict:  # fmt: skip
+                    at, due, submitted_at) -> dict:  # fmt: skip
     deadline = catalog.deadline_of(procedure, verification=options["verification"])
     status = "received" if route.action == "receive" else "awaiting_dispatch"
     values = dict(
@@ -256,7 +293,7 @@ def _insert_dossier(conn, actor, *, code, procedure, route, applicant, applicant
         applicant_address=applicant.address,
         deadline_kind=deadline.kind,
         deadline_amount=deadline.amount,
-        submitted_at=at,
+        submitted_at=submitted_at,
         received_at=at,
         due_at=due,
         original_due_at=due,
