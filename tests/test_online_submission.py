@@ -52,14 +52,18 @@ def marriage(engine, **changes) -> online.NewSubmission:
         applicant=groom(email="an@example.vn"),
         second_party=bride(),
         consent=True,
-        uploads=[("Tờ khai đăng ký kết hôn (có chữ ký của hai bên)", "to_khai.pdf", SCAN), ("Khác", "cccd.png", PNG)],
+        uploads=[
+            ("Tờ khai đăng ký kết hôn (có chữ ký của hai bên)", "to_khai.pdf", SCAN),
+            ("Khác", "cccd.png", PNG),
+        ],
     )
     return online.NewSubmission(**{**values, **changes})
 
 
 def submit(engine, tmp_path, submission=None, moment=TUESDAY_9AM) -> online.Submitted:
     with write(engine) as conn:
-        return online.submit_online(conn, store=store_in(tmp_path), submission=submission or marriage(engine), at=moment)
+        submission = submission or marriage(engine)
+        return online.submit_online(conn, store=store_in(tmp_path), submission=submission, at=moment)
 
 
 def count(engine, table) -> int:
@@ -131,8 +135,9 @@ def test_supplement_then_acceptance_makes_a_channel_2_dossier_with_the_files_and
     submitted = submit(demo_engine, tmp_path)
     token = online.sign_token(SECRET, submitted.submission_id)
     with write(demo_engine) as conn:
+        request = "Bổ sung giấy xác nhận tình trạng hôn nhân của bên nữ."
         online.request_supplement(conn, clerk, submission_id=submitted.submission_id, expected_version=1,
-                                  request="Bổ sung giấy xác nhận tình trạng hôn nhân của bên nữ.", at=at(10, 10))  # fmt: skip
+                                  request=request, at=at(10, 10))  # fmt: skip
     with write(demo_engine) as conn:
         assert online.citizen_view(conn, secret=SECRET, token=token)["supplement_request"].startswith("Bổ sung")
         online.upload_supplement(conn, store=store_in(tmp_path), secret=SECRET, token=token,
