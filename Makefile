@@ -25,7 +25,10 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed-demo
 
+# The notification sender runs beside the app; with no SMTP host configured it writes e-mails to data/maildir and
+# SMS/Zalo to data/notify-sms.jsonl, so nothing leaves the machine.
 run: seed
+	$(PY) manage.py send-notifications & sender=$$!; trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m streamlit run server.py --server.port $(PORT)
 
 chromium:
