@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
 
+from db.engine import write
+from db.schema import metadata
 from services.notify_sender import SenderOptions
 
 
@@ -103,3 +105,22 @@ def gateway_server(statuses: list[int]):
 def options(**overrides) -> SenderOptions:
     values = dict(base_url="http://motcua.test", secret="test-secret-" + "x" * 40, worker="test-sender")
     return SenderOptions(**{**values, **overrides})
+
+
+ONLINE_AND_NOTIFY_TABLES = (
+    "notify_attempts",
+    "notify_outbox",
+    "notify_consents",
+    "notify_optouts",
+    "staff_alerts",
+    "online_submission_files",
+    "online_submissions",
+    "online_rate_limits",
+)
+
+
+def without_online_demo(engine) -> None:
+    """The demo's own online submissions and notifications removed, so a test counts only what it made."""
+    with write(engine) as conn:
+        for table in ONLINE_AND_NOTIFY_TABLES:
+            conn.execute(metadata.tables[table].delete())

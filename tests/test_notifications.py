@@ -23,9 +23,15 @@ from services.notify_channels import HttpGateway, SmtpMail
 from services.notify_sender import run_once
 from tests.builders import actor
 from tests.intake_builders import receive_marriage, store_in
-from tests.notify_builders import CatchAll, gateway_server, options, smtp_server
+from tests.notify_builders import CatchAll, gateway_server, options, smtp_server, without_online_demo
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _no_online_demo(request):
+    if "demo_engine" in request.fixturenames:
+        without_online_demo(request.getfixturevalue("demo_engine"))
 
 
 def queue_mail(engine, count: int, *, recipient: str = "dan@example.vn") -> list[int]:

@@ -7,6 +7,7 @@ from db.engine import read, write
 from db.schema import dossiers, notify_outbox, online_submissions
 from services import notify_outbox as outbox
 from tests.apptest import open_app, registered_pages
+from tests.notify_builders import without_online_demo
 from tests.test_online_submission import marriage, submit
 
 PAGES = {"pages/online_inbox.py", "pages/admin_notifications.py"}
@@ -23,8 +24,15 @@ def test_each_role_gets_exactly_its_online_and_notification_screens(demo, userna
     assert registered_pages(open_app(demo, username)) & PAGES == EXPECTED[username]
 
 
-def test_an_empty_inbox_says_so(demo):
+def test_the_demo_inbox_shows_a_marriage_waiting_and_a_birth_waiting_for_a_supplement(demo):
     at = open_app(demo, "motcua.nhs", page="pages/online_inbox.py")
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value["Tình trạng"].tolist() == ["Chờ tiếp nhận", "Cần bổ sung hồ sơ"]
+
+
+def test_an_empty_inbox_says_so(demo):
+    without_online_demo(demo.engine)
+    at = open_app(demo, "motcua.hc", page="pages/online_inbox.py")
     assert not at.exception and not at.error
     assert "Không có hồ sơ trực tuyến" in at.info[0].value
 
@@ -41,6 +49,7 @@ def status_of(engine) -> str:
 
 
 def test_the_clerk_asks_for_a_supplement_then_refuses_from_the_inbox(demo, tmp_path):
+    without_online_demo(demo.engine)
     submit(demo.engine, tmp_path, marriage(demo.engine))
     at = open_app(demo, "motcua.nhs", page="pages/online_inbox.py")
     assert not at.error and "Bên còn lại" in at.dataframe[1].value["Vai trò"].tolist()
@@ -54,6 +63,7 @@ def test_the_clerk_asks_for_a_supplement_then_refuses_from_the_inbox(demo, tmp_p
 
 
 def test_the_clerk_accepts_and_a_channel_2_dossier_is_born(demo, tmp_path):
+    without_online_demo(demo.engine)
     submit(demo.engine, tmp_path, marriage(demo.engine))
     at = open_app(demo, "motcua.nhs", page="pages/online_inbox.py")
     press(at, "Tiếp nhận hồ sơ")
@@ -63,6 +73,7 @@ def test_the_clerk_accepts_and_a_channel_2_dossier_is_born(demo, tmp_path):
 
 
 def test_the_admin_sees_the_delivery_log_and_can_resend_a_failed_message(demo):
+    without_online_demo(demo.engine)
     with write(demo.engine) as conn:
         message = outbox.enqueue(conn, event="received", channel="email", recipient="an@example.vn",
                                  payload={"code": "X-1"}, code="X-1")  # fmt: skip

@@ -17,8 +17,15 @@ from services.intake import receive_dossier
 from services.working_time import WorkingCalendar, parse_hhmm
 from tests.builders import actor
 from tests.intake_builders import PNG, SCAN, TUESDAY_9AM, bride, groom, store_in, stored_files
+from tests.notify_builders import without_online_demo
 
 SECRET = "test-secret-" + "x" * 40
+
+
+@pytest.fixture(autouse=True)
+def _no_online_demo(request):
+    if "demo_engine" in request.fixturenames:
+        without_online_demo(request.getfixturevalue("demo_engine"))
 CALENDAR = WorkingCalendar()
 
 

@@ -16,12 +16,14 @@ from db.schema import notify_optouts, notify_outbox, online_submission_files, on
 from services import notify_outbox as outbox
 from services.units import unit_by_code
 from tests.intake_builders import SCAN
+from tests.notify_builders import without_online_demo
 from web import runtime
 from web.routes import ROUTES
 
 
 @pytest.fixture
 def client(demo, monkeypatch, tmp_path):
+    without_online_demo(demo.engine)
     monkeypatch.setenv("DATABASE_URL", demo.url)
     monkeypatch.setenv("MOTCUA_STORAGE_DIR", str(tmp_path / "files"))
     runtime.settings.cache_clear()
