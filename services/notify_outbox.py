@@ -52,6 +52,14 @@ def is_opted_out(conn: Connection, address: str) -> bool:
     return conn.scalar(query) is not None
 
 
+def opted_out_among(conn: Connection, addresses: list[str]) -> set[str]:
+    keys = {address_key(address): address for address in addresses}
+    if not keys:
+        return set()
+    found = conn.scalars(select(notify_optouts.c.address_key).where(notify_optouts.c.address_key.in_(list(keys))))
+    return {keys[key] for key in found}
+
+
 def opt_out(conn: Connection, *, address: str, channel: str, at: datetime | None = None) -> None:
     """Idempotent; also drops what is still waiting for that address."""
     at = at or now()

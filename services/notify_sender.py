@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, insert, select, update
 
-from db.engine import read, write
+from db.engine import write
 from db.schema import notify_attempts, notify_outbox
 from services import notify_outbox as outbox
 from services.clock import now
@@ -71,6 +71,9 @@ def claim(engine: Engine, options: SenderOptions, at: datetime) -> list[dict]:
         if conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = [dict(row._mapping) for row in conn.execute(query)]
+        blocked = outbox.opted_out_among(conn, [row["recipient"] for row in rows])
+        for row in rows:
+            row["opted_out"] = row["recipient"] in blocked
         if rows:
             conn.execute(
                 update(notify_outbox)
@@ -114,9 +117,7 @@ def compose(row: dict, options: SenderOptions) -> Outgoing:
 def deliver_one(engine: Engine, transports: dict[str, Transport], options: SenderOptions, row: dict,
                 clock: Callable[[], datetime]) -> str:  # fmt: skip
     started = time.monotonic()
-    with read(engine) as conn:
-        opted_out = outbox.is_opted_out(conn, row["recipient"])
-    if opted_out:
+    if row.get("opted_out"):  # checked when claimed, a moment ago; an opt-out also drops pending rows at once
         _finish(engine, options, row, "skipped", "Người nhận đã từ chối nhận thông báo.", None, clock(), started)
         return "skipped"
     message = None
