@@ -103,8 +103,9 @@ class MaildirMail:
         self.path, self.mail_from = Path(path), mail_from
 
     def send(self, message: Outgoing) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
-        mailbox.Maildir(self.path, create=True).add(email_message(message, self.mail_from))
+        for folder in ("tmp", "new", "cur"):
+            (self.path / folder).mkdir(parents=True, exist_ok=True)
+        mailbox.Maildir(self.path, create=False).add(email_message(message, self.mail_from))
 
     def close(self) -> None:
         pass

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from config import load_notify_settings
 from db.engine import read, write
 from db.schema import notify_attempts, notify_outbox
 from services import notify_events
 from services import notify_outbox as outbox
 from services.clock import now
-from services.notify_channels import HttpGateway, SmtpMail
+from services.notify_channels import HttpGateway, SmtpMail, transports_from_settings
 from services.notify_sender import run_once
 from tests.builders import actor
 from tests.intake_builders import receive_marriage, store_in
@@ -191,3 +192,16 @@ def test_a_sender_killed_mid_batch_resends_nothing_delivered_and_loses_nothing(d
     codes = [subject.split()[2] for subject in server.subjects()]
     assert sorted(codes) == [f"PA{i:04d}" for i in range(12)]
     assert statuses(engine) == {"sent": 12}
+
+
+def test_without_an_smtp_host_mail_lands_in_the_local_maildir_and_sms_in_the_local_file(engine, tmp_path):
+    queue_mail(engine, 1)
+    with write(engine) as conn:
+        outbox.enqueue(conn, event="queue_soon", channel="sms", recipient="0905123456", payload={"code": "A003"})
+    settings = load_notify_settings()
+    local = type(settings)(**{**settings.__dict__, "smtp_host": "", "sms_gateway_url": "", "demo_mode": True,
+                              "maildir": tmp_path / "maildir", "local_sink": tmp_path / "sms.jsonl"})  # fmt: skip
+    result = run_once(engine, transports_from_settings(local), options())
+    assert result.sent == 2
+    assert len(list((tmp_path / "maildir" / "new").iterdir())) == 1
+    assert "A003" in (tmp_path / "sms.jsonl").read_text(encoding="utf-8")
