@@ -28,6 +28,7 @@ from services import notify_outbox as outbox
 from services.clock import now
 from services.notify_channels import DeliveryError, Outgoing, Transport
 from services.notify_templates import TEMPLATES, render
+from services.online_submission import status_link
 from services.public_status import status_url
 
 log = logging.getLogger("motcua.notify")
@@ -92,8 +93,6 @@ def link_for(row: dict, payload: dict, options: SenderOptions) -> str:
     if row["subject_kind"] == "dossier" and row["subject_id"]:
         return status_url(base, options.secret, row["subject_id"])
     if row["subject_kind"] == "online" and row["subject_id"]:
-        from services.online_submission import status_link  # the online module imports this one's neighbours
-
         return status_link(base, options.secret, row["subject_id"])
     path = payload.get("link_path", "")
     return f"{base}{path}" if path else base

@@ -205,3 +205,23 @@ def test_without_an_smtp_host_mail_lands_in_the_local_maildir_and_sms_in_the_loc
     assert result.sent == 2
     assert len(list((tmp_path / "maildir" / "new").iterdir())) == 1
     assert "A003" in (tmp_path / "sms.jsonl").read_text(encoding="utf-8")
+
+
+def test_two_senders_at_once_deliver_every_message_exactly_once(engine):
+    queue_mail(engine, 40)
+    with smtp_server() as (server, host, port):
+        workers = [
+            threading.Thread(
+                target=run_once, args=(engine, mail_transports(host, port), options(worker=name, batch_size=5))
+            )
+            for name in ("sender-a", "sender-b")
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(120)
+    codes = [subject.split()[2] for subject in server.subjects()]
+    assert sorted(codes) == [f"PA{i:04d}" for i in range(40)]
+    with read(engine) as conn:
+        workers_used = set(conn.scalars(select(notify_attempts.c.worker)))
+    assert statuses(engine) == {"sent": 40} and workers_used <= {"sender-a", "sender-b"}

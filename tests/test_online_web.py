@@ -12,9 +12,13 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from db.engine import read, write
-from db.schema import notify_optouts, notify_outbox, online_submission_files, online_submissions
+from db.schema import dossiers, notify_optouts, notify_outbox, online_submission_files, online_submissions
+from services import counter_results
 from services import notify_outbox as outbox
+from services import online_submission as online
+from services.files import LocalFileStore
 from services.units import unit_by_code
+from tests.builders import actor
 from tests.intake_builders import SCAN
 from tests.notify_builders import without_online_demo
 from web import runtime
@@ -141,3 +145,34 @@ def test_the_opt_out_link_asks_first_then_stops_every_message_to_that_address(cl
     with read(demo.engine) as conn:
         assert conn.scalar(select(notify_outbox.c.status)) == "skipped"
     assert client.post("/thong-bao/tu-choi", data={"t": f"{message}.forged"}).status_code == 404
+
+
+def test_the_status_page_takes_the_supplement_and_later_offers_the_electronic_result(client, demo, tmp_path):
+    location = post(client, demo).headers["location"]
+    token = location.split("t=", 1)[1].split("&", 1)[0]
+    clerk = actor(demo.engine, "motcua.nhs")
+    with read(demo.engine) as conn:
+        submission_id = conn.scalar(select(online_submissions.c.id))
+    with write(demo.engine) as conn:
+        online.request_supplement(conn, clerk, submission_id=submission_id, expected_version=1,
+                                  request="Bổ sung bản chụp CCCD của bên nữ.")  # fmt: skip
+    page = client.get(location)
+    assert "Bổ sung bản chụp CCCD" in page.text and 'action="/nop-ho-so/bo-sung?t=' in page.text
+    fake = client.post(f"/nop-ho-so/bo-sung?t={token}", data={"doc_name_s1": "Bổ sung"},
+                       files={"doc_s1": ("cccd.pdf", b"not a pdf", "application/pdf")})  # fmt: skip
+    assert "không phải" in fake.text and stored(demo, tmp_path) == (1, 1, 1)
+    done = client.post(f"/nop-ho-so/bo-sung?t={token}", data={"doc_name_s1": "Bổ sung"},
+                       files={"doc_s1": ("cccd.pdf", SCAN + b"%2", "application/pdf")})  # fmt: skip
+    assert "Đã gửi giấy tờ bổ sung" in done.text and stored(demo, tmp_path) == (1, 2, 2)
+    store = LocalFileStore(tmp_path / "files")
+    with write(demo.engine) as conn:
+        accepted = online.accept(conn, clerk, submission_id=submission_id, expected_version=3)
+        dossier = conn.execute(select(dossiers).where(dossiers.c.id == accepted["dossier_id"])).one()
+        counter_results.record_decision(conn, clerk, dossier_id=dossier.id, expected_version=dossier.version,
+                                        approve=True, result_electronic=True, store=store,
+                                        result_files=[("giay_chung_nhan.pdf", SCAN + b"%result")])  # fmt: skip
+    page = client.get(location)
+    assert accepted["code"] in page.text
+    link = re.search(r'href="(/nop-ho-so/ket-qua/\d+\?t=[^"]+)"', page.text).group(1)
+    assert client.get(link.replace("&amp;", "&")).content == SCAN + b"%result"
+    assert client.get(link.split("?")[0] + "?t=1.forged").status_code == 404
