@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import signal
 import threading
@@ -44,3 +45,14 @@ def send_notifications(args) -> None:
         signal.signal(signum, lambda *_: stop.set())
     print(f"Bộ gửi thông báo {options.worker} đang chạy (Ctrl+C để dừng).", flush=True)
     run_forever(db, transports, options, poll_seconds=args.poll_seconds, stop=stop)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m cli.notify [--once]`: the same sender without loading every other command (starts faster)."""
+    parser = argparse.ArgumentParser(prog="python -m cli.notify", description="Gửi thông báo trong hàng đợi")
+    _arguments(parser)
+    send_notifications(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -179,7 +179,7 @@ def test_a_sender_killed_mid_batch_resends_nothing_delivered_and_loses_nothing(d
             "MOTCUA_SECRETS_FILE": str(tmp_path / "none.toml"),
         }
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "send-notifications", "--once", "--batch", "50", "--lease-seconds", "5"],
+            [sys.executable, "-m", "cli.notify", "--once", "--batch", "50", "--lease-seconds", "5"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         assert blocked.wait(60), process.communicate(timeout=5)

@@ -26,7 +26,7 @@ EMAIL = "an.online@example.vn"
 
 def send_once(env: dict) -> None:
     done = subprocess.run(
-        [sys.executable, "manage.py", "send-notifications", "--once"],
+        [sys.executable, "-m", "cli.notify", "--once"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
