@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import dossier_files, dossiers, notify_outbox, online_submissions
+from services import catalog, catalog_admin
 from services import online_submission as online
 from services.clock import LOCAL_TZ
 from services.errors import PermissionDenied, ValidationError
@@ -195,3 +196,13 @@ def test_a_tampered_status_link_shows_nothing(demo_engine, tmp_path):
     submitted = submit(demo_engine, tmp_path)
     with pytest.raises(Exception, match="không hợp lệ"), read(demo_engine) as conn:
         online.citizen_view(conn, secret=SECRET, token=f"{submitted.submission_id}.forged")
+
+
+def test_the_admin_offers_a_procedure_online_from_the_catalog(demo_engine):
+    with write(demo_engine) as conn:
+        copies = catalog.get_procedure(conn, "chung_thuc_ban_sao")
+        assert copies["code"] not in [p["code"] for p in online.online_procedures(conn)]
+        changes = catalog_admin.update_procedure(conn, actor(demo_engine, "admin"), procedure_id=copies["id"],
+                                                 online=True)  # fmt: skip
+        assert changes["online"] == [False, True]
+        assert copies["code"] in [p["code"] for p in online.online_procedures(conn)]
