@@ -160,7 +160,7 @@ def test_the_status_page_takes_the_supplement_and_later_offers_the_electronic_re
     assert "Bổ sung bản chụp CCCD" in page.text and 'action="/nop-ho-so/bo-sung?t=' in page.text
     fake = client.post(f"/nop-ho-so/bo-sung?t={token}", data={"doc_name_s1": "Bổ sung"},
                        files={"doc_s1": ("cccd.pdf", b"not a pdf", "application/pdf")})  # fmt: skip
-    assert "không phải" in fake.text and stored(demo, tmp_path) == (1, 1, 1)
+    assert fake.status_code == 400 and "không phải" in fake.text and stored(demo, tmp_path) == (1, 1, 1)
     done = client.post(f"/nop-ho-so/bo-sung?t={token}", data={"doc_name_s1": "Bổ sung"},
                        files={"doc_s1": ("cccd.pdf", SCAN + b"%2", "application/pdf")})  # fmt: skip
     assert "Đã gửi giấy tờ bổ sung" in done.text and stored(demo, tmp_path) == (1, 2, 2)

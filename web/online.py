@@ -196,7 +196,10 @@ NOTICES = {
 
 
 async def status_page(request: Request) -> Response:
-    token = request.query_params.get("t", "")
+    return await _status(request, request.query_params.get("t", ""), NOTICES.get(request.query_params.get("moi", "")))
+
+
+async def _status(request: Request, token: str, notice: str | None, error: str = "", status_code: int = 200):
     try:
         view = await _in_transaction(
             service.citizen_view, secret=settings().token_secret, token=token, base_url=settings().public_base_url
@@ -206,14 +209,8 @@ async def status_page(request: Request) -> Response:
     except DatabaseError as exc:
         return _message(request, exc.args[0], 503)
     link = f"{settings().public_base_url.rstrip('/')}/nop-ho-so/theo-doi?{urlencode({'t': token})}"
-    context = {
-        "item": view,
-        "token": token,
-        "link": link,
-        "notice": NOTICES.get(request.query_params.get("moi", "")),
-        "error": request.query_params.get("loi", "")[:300],
-    }
-    return _page(request, "online_status.html", context)
+    context = {"item": view, "token": token, "link": link, "notice": notice, "error": error}
+    return _page(request, "online_status.html", context, status_code)
 
 
 async def supplement(request: Request) -> Response:
@@ -234,8 +231,8 @@ async def supplement(request: Request) -> Response:
     except BodyTooLarge:
         return _message(request, TOO_BIG, 413)
     except (DomainError, DatabaseError) as exc:
-        message = getattr(exc, "message", str(exc))
-        return RedirectResponse(f"/nop-ho-so/theo-doi?{urlencode({'t': token, 'loi': message})}", status_code=303)
+        status = 429 if isinstance(exc, service.TooManySubmissions) else 400
+        return await _status(request, token, None, getattr(exc, "message", str(exc)), status)
     return RedirectResponse(f"/nop-ho-so/theo-doi?{urlencode({'t': token, 'moi': 'bs'})}", status_code=303)
 
 
