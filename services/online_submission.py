@@ -64,6 +64,7 @@ class NewSubmission:
     second_party: dict | None = None
     land_unit_id: int | None = None
     consent: bool = False
+    zalo: bool = False  # also by Zalo to the phone number (with consent)
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)  # (checklist item, filename, bytes)
 
 
@@ -226,9 +227,10 @@ def submit_online(
     ).inserted_primary_key[0]
     _store_files(conn, store, submission_id, f"online/{unit['code']}/{code}", checked, 0, at)
     if submission.consent:
+        channels = ("email", "sms", "zalo") if submission.zalo else ("email", "sms")
         notify_outbox.consent(
             conn, subject_kind="online", subject_id=submission_id, email=people[0]["email"], phone=people[0]["phone"],
-            at=at,
+            channels=channels, at=at,
         )  # fmt: skip
     _tell(conn, submission_id, "online_submitted", code, procedure["name"], unit["name"], at)
     audit.record(conn, None, action="submit_online", entity="online_submission", entity_id=submission_id,

@@ -206,3 +206,10 @@ def test_the_admin_offers_a_procedure_online_from_the_catalog(demo_engine):
                                                  online=True)  # fmt: skip
         assert changes["online"] == [False, True]
         assert copies["code"] in [p["code"] for p in online.online_procedures(conn)]
+
+
+def test_a_citizen_who_also_ticks_zalo_is_told_on_zalo_too(demo_engine, tmp_path):
+    submit(demo_engine, tmp_path, marriage(demo_engine, zalo=True))
+    with read(demo_engine) as conn:
+        channels = conn.scalars(select(notify_outbox.c.channel).order_by(notify_outbox.c.id)).all()
+    assert channels == ["email", "sms", "zalo"]

@@ -144,6 +144,7 @@ async def submit(request: Request) -> Response:
             second_party=_person(form_data, "b_") if "b_full_name" in form_data else None,
             land_unit_id=_int(values.get("land_unit_id")),
             consent=values.get("consent") == "1",
+            zalo=values.get("zalo") == "1",
             uploads=await _uploads(form_data),
         )
         result = await _in_transaction(
