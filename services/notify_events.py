@@ -62,6 +62,26 @@ def on_dossier_event(conn: Connection, dossier_id: int, action: str, *, at: date
     )
 
 
+def subscribe_dossier(
+    conn: Connection,
+    dossier_id: int,
+    *,
+    email: str = "",
+    phone: str = "",
+    channels: tuple[str, ...] = ("email", "sms"),
+    at: datetime | None = None,
+) -> list[str]:
+    """For counter intake: the citizen agreed at the counter; records the consent and sends the "received" message
+    (the receive event itself was written before the consent existed). Returns the channels recorded."""
+    at = at or now()
+    chosen = notify_outbox.consent(
+        conn, subject_kind="dossier", subject_id=dossier_id, email=email, phone=phone, channels=channels, at=at
+    )
+    if chosen:
+        on_dossier_event(conn, dossier_id, "receive", at=at)
+    return chosen
+
+
 def on_feedback_answered(conn: Connection, item: dict, *, at: datetime | None = None) -> None:
     email = (item.get("contact_email") or "").strip()
     if not email:

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from db.engine import read, write
 from db.schema import dossiers, notify_outbox, staff_alerts, users
-from services import counter_results, notify_alerts, notify_inbox, queue, queue_config, returns
+from services import counter_results, notify_alerts, notify_events, notify_inbox, queue, queue_config, returns
 from services import notify_outbox as outbox
 from services.clock import now
 from services.units import unit_by_code
@@ -100,3 +100,11 @@ def test_a_near_due_dossier_alerts_its_people_once_in_the_app_and_by_email(demo_
     assert queued(demo_engine, event="near_due") == [("near_due", "email", "lanhdao@example.vn")] * len(inbox)
     with read(demo_engine) as conn:
         assert notify_inbox.unread_count(conn, leader) == len(inbox) - 1
+
+
+def test_a_consent_given_at_the_counter_sends_the_received_message_at_once(demo_engine, tmp_path):
+    receipt = receive_marriage(demo_engine, actor(demo_engine, "motcua.nhs"), store_in(tmp_path), at=now())
+    with write(demo_engine) as conn:
+        chosen = notify_events.subscribe_dossier(conn, receipt.dossier_id, phone="0905123456")
+    assert chosen == ["sms"]
+    assert queued(demo_engine) == [("received", "sms", "0905123456")]
