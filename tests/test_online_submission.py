@@ -84,7 +84,9 @@ def test_a_marriage_filed_online_waits_in_the_receiving_units_inbox_and_tells_th
     with read(demo_engine) as conn:
         rows = online.inbox(conn, actor(demo_engine, "motcua.nhs"))
         other_unit = online.inbox(conn, actor(demo_engine, "motcua.hc"))
-        mails = conn.execute(select(notify_outbox.c.event, notify_outbox.c.recipient, notify_outbox.c.code)).all()
+        mails = conn.execute(
+            select(notify_outbox.c.event, notify_outbox.c.recipient, notify_outbox.c.code).order_by(notify_outbox.c.id)
+        ).all()
         view = online.citizen_view(conn, secret=SECRET, token=online.sign_token(SECRET, submitted.submission_id))
     assert [(r["tracking_code"], r["status_label"], r["file_count"]) for r in rows] == [
         (submitted.tracking_code, "Chờ tiếp nhận", 2)
@@ -157,7 +159,9 @@ def test_supplement_then_acceptance_makes_a_channel_2_dossier_with_the_files_and
         dossier = conn.execute(select(dossiers).where(dossiers.c.id == accepted["dossier_id"])).one()
         scans = conn.scalar(select(func.count()).where(dossier_files.c.dossier_id == dossier.id))
         events = conn.execute(
-            select(notify_outbox.c.event, notify_outbox.c.subject_kind).where(notify_outbox.c.channel == "email")
+            select(notify_outbox.c.event, notify_outbox.c.subject_kind)
+            .where(notify_outbox.c.channel == "email")
+            .order_by(notify_outbox.c.id)
         ).all()
         view = online.citizen_view(conn, secret=SECRET, token=token, base_url="http://x")
     assert dossier.channel == 2 and dossier.status == "received"
