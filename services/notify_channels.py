@@ -190,4 +190,3 @@ def _gateway(channel: str, url: str, key: str, settings: NotifySettings) -> Tran
     if url:
         return HttpGateway(url, key, channel)
     return JsonLinesSink(settings.local_sink, channel) if settings.demo_mode else NotConfigured(channel)
-

@@ -64,10 +64,7 @@ class PassResult:
 def claim(engine: Engine, options: SenderOptions, at: datetime) -> list[dict]:
     with write(engine) as conn:
         query = (
-            select(notify_outbox)
-            .where(outbox.due_filter(at))
-            .order_by(notify_outbox.c.id)
-            .limit(options.batch_size)
+            select(notify_outbox).where(outbox.due_filter(at)).order_by(notify_outbox.c.id).limit(options.batch_size)
         )
         if conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)

@@ -27,6 +27,8 @@ SECRET = "test-secret-" + "x" * 40
 def _no_online_demo(request):
     if "demo_engine" in request.fixturenames:
         without_online_demo(request.getfixturevalue("demo_engine"))
+
+
 CALENDAR = WorkingCalendar()
 
 

@@ -115,7 +115,7 @@ def test_bad_input_gets_a_vietnamese_message_and_nothing_is_stored(client, demo,
 
 def test_60_mb_streamed_without_a_declared_length_is_refused_and_nothing_is_stored(client, demo, tmp_path):
     def body():
-        yield b"--x\r\nContent-Disposition: form-data; name=\"doc_0\"; filename=\"big.pdf\"\r\n\r\n%PDF-"
+        yield b'--x\r\nContent-Disposition: form-data; name="doc_0"; filename="big.pdf"\r\n\r\n%PDF-'
         for _ in range(60):
             yield b"0" * (1024 * 1024)
 
