@@ -263,6 +263,10 @@ async def optout_form(request: Request) -> Response:
 
 
 async def optout(request: Request) -> Response:
+    try:
+        await read_bounded(request, limit=4096)
+    except BodyTooLarge:
+        return _message(request, "Yêu cầu không hợp lệ.", 413)
     form_data = await request.form(max_files=0, max_fields=5)
     token = str(form_data.get("t", ""))[:100]
     try:
