@@ -22,11 +22,17 @@ install-test: $(VENV)/.installed-test chromium
 migrate: install
 	$(PY) manage.py migrate
 
-seed: migrate
-	MOTCUA_DEMO=true $(PY) manage.py seed-demo
+# Demo mode only for these two targets: the app and manage.py are in production mode unless told otherwise.
+seed run: export MOTCUA_DEMO := true
 
+seed: migrate
+	$(PY) manage.py seed-demo
+
+# The notification sender runs beside the app; with no SMTP host configured it writes e-mails to data/maildir and
+# SMS/Zalo to data/notify-sms.jsonl, so nothing leaves the machine.
 run: seed
-	MOTCUA_DEMO=true $(PY) -m streamlit run server.py --server.port $(PORT)
+	$(PY) manage.py send-notifications & sender=$$!; trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m streamlit run server.py --server.port $(PORT)
 
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji poppler-utils; }

@@ -125,3 +125,44 @@ def _require_secret(name: str, env: str, value: str) -> None:
             f"{MIN_COOKIE_KEY_LENGTH} ký tự ngẫu nhiên, không dùng giá trị mẫu. "
             'Tạo bằng: python -c "import secrets; print(secrets.token_urlsafe(48))"'
         )
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Where notifications go. No SMTP host: e-mails are written to a local maildir (nothing leaves the machine);
+    no gateway URL: SMS/Zalo are written to a local JSON-lines file in demo mode and fail (retried) otherwise."""
+
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
+    mail_from: str
+    maildir: Path
+    sms_gateway_url: str
+    sms_gateway_key: str
+    zalo_gateway_url: str
+    zalo_gateway_key: str
+    local_sink: Path
+    demo_mode: bool
+
+
+def load_notify_settings() -> NotifySettings:
+    secrets = _secrets()
+    notify = secrets.get("notify", {})
+    demo = _is_true(_pick("MOTCUA_DEMO", secrets.get("app", {}), "demo_mode", "true"))
+    return NotifySettings(
+        smtp_host=_pick("MOTCUA_SMTP_HOST", notify, "smtp_host"),
+        smtp_port=int(_pick("MOTCUA_SMTP_PORT", notify, "smtp_port", "25")),
+        smtp_user=_pick("MOTCUA_SMTP_USER", notify, "smtp_user"),
+        smtp_password=_pick("MOTCUA_SMTP_PASSWORD", notify, "smtp_password"),
+        smtp_starttls=_is_true(_pick("MOTCUA_SMTP_STARTTLS", notify, "smtp_starttls", "false")),
+        mail_from=_pick("MOTCUA_MAIL_FROM", notify, "mail_from", "Một cửa Đà Nẵng <khong-tra-loi@motcua.local>"),
+        maildir=Path(_pick("MOTCUA_MAILDIR", notify, "maildir", str(ROOT / "data" / "maildir"))),
+        sms_gateway_url=_pick("MOTCUA_SMS_GATEWAY_URL", notify, "sms_gateway_url"),
+        sms_gateway_key=_pick("MOTCUA_SMS_GATEWAY_KEY", notify, "sms_gateway_key"),
+        zalo_gateway_url=_pick("MOTCUA_ZALO_GATEWAY_URL", notify, "zalo_gateway_url"),
+        zalo_gateway_key=_pick("MOTCUA_ZALO_GATEWAY_KEY", notify, "zalo_gateway_key"),
+        local_sink=Path(_pick("MOTCUA_NOTIFY_SINK", notify, "local_sink", str(ROOT / "data" / "notify-sms.jsonl"))),
+        demo_mode=demo,
+    )

@@ -50,6 +50,9 @@ PAGES: list[PageSpec] = [
         "Một cửa",
         frozenset({CLERK, LEADER}),
     ),
+    PageSpec(
+        "pages/online_inbox.py", "Hồ sơ trực tuyến", ":material/cloud_download:", "Một cửa", frozenset({CLERK, LEADER})
+    ),
     PageSpec("pages/return_result.py", "Trả kết quả", ":material/outbox:", "Một cửa", frozenset({CLERK})),
     PageSpec(
         "pages/sent_elsewhere.py",
@@ -122,6 +125,9 @@ PAGES: list[PageSpec] = [
         ":material/fact_check:",
         "Triển khai",
         frozenset({ADMIN, CITY_LEADER}),
+    ),
+    PageSpec(
+        "pages/admin_notifications.py", "Nhật ký gửi thông báo", ":material/mail:", "Quản trị", frozenset({ADMIN})
     ),
     PageSpec("pages/account.py", "Đổi mật khẩu", ":material/key:", "Chung", ALL_STAFF),
 ]

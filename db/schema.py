@@ -31,6 +31,8 @@ from db.tables.open311 import (
     open311_clients,
     open311_updates,
 )
+from db.tables.notify import notify_attempts, notify_consents, notify_optouts, notify_outbox, staff_alerts
+from db.tables.online import online_rate_limits, online_submission_files, online_submissions
 from db.tables.postal import postal_settings, postal_shipment_items, postal_shipments, routing_rules
 from db.tables.processing import apologies, site_appraisal_photos, site_appraisals, supplement_requests
 from db.tables.queue import (
@@ -104,4 +106,12 @@ __all__ = [
     "feedback_transfers",
     "dossier_ratings",
     "trusted_certificates",
+    "notify_outbox",
+    "notify_attempts",
+    "notify_consents",
+    "notify_optouts",
+    "staff_alerts",
+    "online_submissions",
+    "online_submission_files",
+    "online_rate_limits",
 ]

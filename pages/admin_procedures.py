@@ -51,6 +51,7 @@ st.dataframe(
                 "Lệ phí (đồng)": r["fee"],
                 "Kiểm tra": SAMPLE_LABEL if r["is_sample"] else "Đã xác nhận",
                 "Đang áp dụng": r["active"],
+                "Trực tuyến": r["online"],
             }
             for r in rows
         ]
@@ -138,6 +139,9 @@ def procedure_fields(prefix: str, current: dict) -> dict:
         key=f"{prefix}_parties",
     )
     active = col_active.checkbox("Đang áp dụng", value=bool(current.get("active", True)), key=f"{prefix}_active")
+    online = col_active.checkbox(
+        "Nộp trực tuyến (/nop-ho-so)", value=bool(current.get("online", False)), key=f"{prefix}_online"
+    )
     st.markdown("**Thành phần hồ sơ** — thêm dòng ở cuối bảng, chọn dòng rồi bấm thùng rác để xóa")
     documents = st.data_editor(
         documents_frame(current.get("documents", [])),
@@ -160,6 +164,7 @@ def procedure_fields(prefix: str, current: dict) -> dict:
         fee=fee,
         parties=parties,
         active=active,
+        online=online,
         documents=documents_rows(documents),
     )
 

@@ -60,6 +60,7 @@ def seed_units(conn: Connection) -> int:
 SAMPLE_CATALOG = [
     dict(
         code="ket_hon",
+        online=True,  # offered on /nop-ho-so (sample: each ward confirms)
         name="Đăng ký kết hôn",
         sector="Hộ tịch",
         deadline_kind="same_day",
@@ -82,6 +83,7 @@ SAMPLE_CATALOG = [
     ),
     dict(
         code="khai_sinh",
+        online=True,  # offered on /nop-ho-so (sample: each ward confirms)
         name="Đăng ký khai sinh",
         sector="Hộ tịch",
         deadline_kind="same_day",
@@ -97,6 +99,7 @@ SAMPLE_CATALOG = [
     ),
     dict(
         code="khai_tu",
+        online=True,  # offered on /nop-ho-so (sample: each ward confirms)
         name="Đăng ký khai tử",
         sector="Hộ tịch",
         deadline_kind="same_day",
@@ -129,6 +132,7 @@ SAMPLE_CATALOG = [
     ),
     dict(
         code="xac_nhan_tthn",
+        online=True,  # offered on /nop-ho-so (sample: each ward confirms)
         name="Xác nhận tình trạng hôn nhân",
         sector="Hộ tịch",
         deadline_kind="working_days",
@@ -157,6 +161,7 @@ SAMPLE_CATALOG = [
     ),
     dict(
         code="bien_dong_dat_dai",
+        online=True,  # offered on /nop-ho-so (sample: each ward confirms)
         name="Đăng ký biến động đất đai",
         sector="Đất đai",
         deadline_kind="working_days",
@@ -188,6 +193,7 @@ def _row(item: dict) -> dict:
         "verification_deadline_amount": None,
         "parties": 1,
         "department_kind": None,
+        "online": False,
         **item,
     }
     row["documents"] = json.dumps(item["documents"], ensure_ascii=False)

@@ -52,6 +52,7 @@ FIELD_LABELS = {
     "fee": "Lệ phí (đồng)",
     "parties": "Số người nộp",
     "active": "Đang áp dụng",
+    "online": "Nộp trực tuyến",
     "is_sample": "Giá trị mẫu",
 }
 EDITABLE_FIELDS = tuple(f for f in FIELD_LABELS if f not in ("code", "is_sample"))
@@ -64,6 +65,7 @@ DEFAULTS = {
     "fee": 0,
     "parties": 1,
     "active": True,
+    "online": False,
 }
 
 
@@ -98,6 +100,7 @@ def validate_procedure(values: dict, *, office_hours: dict[int, tuple[Session, .
         "fee": _integer(values["fee"], "Lệ phí", minimum=0, maximum=MAX_FEE),
         "parties": _integer(values["parties"], "Số người nộp", minimum=1, maximum=2),
         "active": _boolean(values["active"], "Đang áp dụng"),
+        "online": _boolean(values["online"], "Nộp trực tuyến"),
     }
 
 

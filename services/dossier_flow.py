@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from db.schema import dossier_events, dossiers
+from services import notify_events
 from services.clock import now
 from services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from services.roles import CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
@@ -181,7 +182,8 @@ def add_event(
     public: bool = True,
     event: dict[str, Any] | None = None,
 ) -> None:
-    """Only for the event that creates a dossier; every later change goes through transition() or record()."""
+    """Only for the event that creates a dossier; every later change goes through transition() or record().
+    The citizen's notification (if they consented) is written to the outbox in the same transaction."""
     conn.execute(
         insert(dossier_events).values(
             dossier_id=dossier_id,
@@ -197,6 +199,7 @@ def add_event(
             **(event or {}),
         )
     )
+    notify_events.on_dossier_event(conn, dossier_id, action, at=at, note=note)
 
 
 def events(conn: Connection, dossier_id: int, *, public_only: bool = False) -> list[dict]:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, insert, select
 
 from db.schema import feedback, feedback_examples, feedback_photos
+from services import notify_events
 from services.clock import format_datetime, now
 from services.errors import NotFound, PermissionDenied, ValidationError
 from services.feedback import (
@@ -255,6 +256,7 @@ def answer(
     )
     add_event(conn, actor, feedback_id, "answer", item["status"], "answered", at=at)
     save_photos(conn, store, feedback_id, "answer", checked, at)
+    notify_events.on_feedback_answered(conn, item, at=at)
     return {"status": "answered", "on_time": at <= item["due_at"]}
 
 

@@ -37,10 +37,14 @@ from services.units import get_unit
 
 VNEID_SUPPORT = {"none": "Không", "created": "Hỗ trợ tạo tài khoản VNeID", "activated": "Hỗ trợ kích hoạt VNeID"}
 CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
-ONLINE = 2
-# The counter keys in paper dossiers (in person or by post); channel 2 is set only by online submission, so the
-# Decision 766 online rate counts what citizens really filed online.
-COUNTER_CHANNELS = {code: label for code, label in CHANNELS.items() if code != ONLINE}
+ONLINE_CHANNEL = 2
+# The counter keys in paper dossiers (in person or by post); channel 2 is set only by online submission
+# (receive_online), so the Decision 766 online rate counts what citizens really filed online.
+COUNTER_CHANNELS = {key: label for key, label in CHANNELS.items() if key != ONLINE_CHANNEL}
+ONLINE_ONLY = (
+    "Kênh “Trực tuyến” chỉ dành cho hồ sơ công dân tự nộp qua chức năng nộp hồ sơ trực tuyến (Hộp hồ sơ trực tuyến); "
+    "quầy một cửa không chọn kênh này."
+)
 PARTY_ROLES = {"applicant": "Người nộp hồ sơ", "spouse": "Bên còn lại"}
 MAX_NAME = 120
 MAX_ADDRESS = 300
@@ -86,6 +90,39 @@ def receive_dossier(
     received_at: datetime | None = None,
     notes: str = "",
 ) -> Receipt:
+    if channel == ONLINE_CHANNEL:
+        raise ValidationError(ONLINE_ONLY)
+    return _receive(conn, actor, **_arguments(locals()))
+
+
+def receive_online(conn: Connection, actor: Actor, *, submitted_at: datetime, **arguments) -> Receipt:
+    """Only services.online_submission.accept calls this: the one way a dossier gets channel 2 (trực tuyến).
+    `received_at` is when the legal clock starts; `submitted_at` when the citizen filed."""
+    return _receive(conn, actor, **{**arguments, "channel": ONLINE_CHANNEL, "submitted_at": submitted_at})
+
+
+def _arguments(values: dict) -> dict:
+    return {key: value for key, value in values.items() if key not in ("conn", "actor")}
+
+
+def _receive(
+    conn: Connection,
+    actor: Actor,
+    *,
+    procedure_code: str,
+    applicant: dict,
+    second_party: dict | None = None,
+    documents: Sequence[dict] | None = None,
+    files: Sequence[tuple[str, bytes]] = (),
+    vneid_support: str = "none",
+    channel: int = 1,
+    verification: bool = False,
+    land_unit_id: int | None = None,
+    store: FileStore | None = None,
+    received_at: datetime | None = None,
+    submitted_at: datetime | None = None,
+    notes: str = "",
+) -> Receipt:
     _require_clerk(actor)
     at = received_at or now()
     procedure = active_procedure(conn, procedure_code)
@@ -116,6 +153,7 @@ def receive_dossier(
         land_unit_id=land_unit_id,
         options=dict(channel=channel, verification=verification, vneid_support=vneid_support, notes=nfc(notes)),
         at=at,
+        submitted_at=submitted_at or at,
         due=due,
     )
     _insert_parties(conn, dossier["id"], people, party_ids)
@@ -219,11 +257,7 @@ def _document(item: dict) -> dict:
 def _check_options(conn, procedure, vneid_support, channel, verification, land_unit_id) -> None:
     if vneid_support not in VNEID_SUPPORT:
         raise ValidationError("Mức hỗ trợ VNeID không hợp lệ.")
-    if channel == ONLINE:
-        raise ValidationError(
-            "Hồ sơ trực tuyến chỉ được ghi nhận qua chức năng nộp hồ sơ trực tuyến; quầy một cửa không chọn kênh này."
-        )
-    if channel not in COUNTER_CHANNELS:
+    if channel not in CHANNELS:
         raise ValidationError("Kênh nộp hồ sơ không hợp lệ.")
     if verification and not procedure.get("verification_deadline_kind"):
         raise ValidationError(f"Thủ tục “{procedure['name']}” không có trường hợp cần xác minh.")
@@ -246,7 +280,7 @@ def _save_applicant(conn: Connection, person: Person, at: datetime) -> int:
 
 
 def _insert_dossier(conn, actor, *, code, procedure, route, applicant, applicant_id, unit_id, land_unit_id, options,
-                    at, due) -> dict:  # fmt: skip
+                    at, due, submitted_at) -> dict:  # fmt: skip
     deadline = catalog.deadline_of(procedure, verification=options["verification"])
     status = "received" if route.action == "receive" else "awaiting_dispatch"
     values = dict(
@@ -264,7 +298,7 @@ def _insert_dossier(conn, actor, *, code, procedure, route, applicant, applicant
         applicant_address=applicant.address,
         deadline_kind=deadline.kind,
         deadline_amount=deadline.amount,
-        submitted_at=at,
+        submitted_at=submitted_at,
         received_at=at,
         due_at=due,
         original_due_at=due,

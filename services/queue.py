@@ -24,7 +24,7 @@ from db.schema import (
     queue_tickets,
     units,
 )
-from services import audit
+from services import audit, notify_events
 from services.clock import LOCAL_TZ, now
 from services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from services.queue_config import (
@@ -480,6 +480,7 @@ def _take(conn: Connection, actor: Actor, counter: dict, ticket_id: int, from_st
     if taken.rowcount != 1:
         return False
     announce_call(conn, counter, ticket["code"], ticket_id, at)
+    notify_events.on_ticket_called(conn, ticket_id, at=at)
     return True
 
 

@@ -14,6 +14,7 @@ from db.engine import DatabaseError, check_connection
 from web import ioc_routes, public_status
 from web.feedback import FEEDBACK_ROUTES
 from web.open311 import OPEN311_ROUTES
+from web.online import ONLINE_ROUTES
 from web.queue import QUEUE_ROUTES
 from web.runtime import engine
 
@@ -41,4 +42,5 @@ ROUTES: list = [
     *FEEDBACK_ROUTES,
     *QUEUE_ROUTES,
     *OPEN311_ROUTES,
+    *ONLINE_ROUTES,
 ]

@@ -1,6 +1,7 @@
 """Office hours, calendar overrides and the procedure catalog, all edited in the app."""
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy.sql import expression
 
 from db.metadata import metadata
 from db.types import UTCDateTime
@@ -55,6 +56,7 @@ procedures = Table(
     Column("fee", Integer, nullable=False, default=0),  # VND
     Column("is_sample", Boolean, nullable=False, default=True),
     Column("active", Boolean, nullable=False, default=True),
+    Column("online", Boolean, nullable=False, default=False, server_default=expression.false()),  # on /nop-ho-so
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(64), nullable=False, default=""),
     Column("version", Integer, nullable=False, default=1, server_default="1"),  # optimistic lock for admin edits

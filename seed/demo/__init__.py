@@ -11,7 +11,18 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, select
 
 from db.schema import departments, units, users
-from seed.demo import calendar, feedback, feedback_exchange, intake, ioc, postal, processing, queue, rollout
+from seed.demo import (
+    calendar,
+    feedback,
+    feedback_exchange,
+    intake,
+    ioc,
+    online,
+    postal,
+    processing,
+    queue,
+    rollout,
+)
 from seed.reference import seed_reference
 from services import accounts
 from services.units import department_for_kind
@@ -126,6 +137,7 @@ DEMO_SEEDERS: list[Callable[[Connection], None]] = [
     ioc.seed_ioc_demo,
     postal.seed_postal_demo,
     rollout.seed_rollout_demo,
+    online.seed_online_demo,
 ]
 
 
