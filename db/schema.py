@@ -24,6 +24,8 @@ from db.tables.foundation import audit_log, departments, units, users
 from db.tables.index766 import dossier_ratings, trusted_certificates
 from db.tables.intake import intake_refusals, intake_settings, public_lookup_attempts
 from db.tables.ioc import cameras, river_readings, river_stations, trial_lessons
+from db.tables.notify import notify_attempts, notify_consents, notify_optouts, notify_outbox, staff_alerts
+from db.tables.online import online_rate_limits, online_submission_files, online_submissions
 from db.tables.open311 import (
     feedback_details,
     feedback_sync_links,
@@ -31,8 +33,6 @@ from db.tables.open311 import (
     open311_clients,
     open311_updates,
 )
-from db.tables.notify import notify_attempts, notify_consents, notify_optouts, notify_outbox, staff_alerts
-from db.tables.online import online_rate_limits, online_submission_files, online_submissions
 from db.tables.postal import postal_settings, postal_shipment_items, postal_shipments, routing_rules
 from db.tables.processing import apologies, site_appraisal_photos, site_appraisals, supplement_requests
 from db.tables.queue import (

@@ -13,8 +13,8 @@ from starlette.staticfiles import StaticFiles
 from db.engine import DatabaseError, check_connection
 from web import ioc_routes, public_status
 from web.feedback import FEEDBACK_ROUTES
-from web.open311 import OPEN311_ROUTES
 from web.online import ONLINE_ROUTES
+from web.open311 import OPEN311_ROUTES
 from web.queue import QUEUE_ROUTES
 from web.runtime import engine
 

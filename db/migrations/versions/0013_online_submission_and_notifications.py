@@ -11,7 +11,7 @@ from alembic import op
 import db.types
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
