@@ -2,6 +2,7 @@
 
 from db.metadata import metadata
 from db.tables.catalog import calendar_overrides, office_sessions, procedure_history, procedures
+from db.tables.counter_tools import job_locks, queue_kiosk_keys
 from db.tables.dossiers import (
     applicants,
     dossier_counters,
@@ -89,4 +90,6 @@ __all__ = [
     "staff_imports",
     "config_copies",
     "poster_downloads",
+    "queue_kiosk_keys",
+    "job_locks",
 ]

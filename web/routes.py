@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from db.engine import DatabaseError, check_connection
 from web import ioc_routes, public_status
 from web.feedback import FEEDBACK_ROUTES
+from web.kiosk import KIOSK_ROUTES
 from web.queue import QUEUE_ROUTES
 from web.runtime import engine
 
@@ -36,4 +37,5 @@ ROUTES: list = [
     Route("/api/tra-cuu", public_status.status_json, methods=["GET"]),
     *FEEDBACK_ROUTES,
     *QUEUE_ROUTES,
+    *KIOSK_ROUTES,
 ]
