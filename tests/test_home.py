@@ -1,5 +1,7 @@
 """Each role's first screen shows its day's work from the demo data, each figure linking to the page acting on it."""
 
+import tomllib
+
 import pytest
 
 from db.engine import read, write
@@ -7,6 +9,7 @@ from services import home, processing
 from services.errors import PermissionDenied
 from tests.apptest import open_app
 from tests.builders import actor
+from tests.conftest import ROOT
 
 # The page each role's home links to, and a figure label it must show.
 HOMES = {
@@ -95,3 +98,8 @@ def test_the_city_home_ranks_units_by_overdue_and_lists_readiness_gaps(demo):
 def test_a_clerk_cannot_open_the_city_home(demo):
     with read(demo.engine) as conn, pytest.raises(PermissionDenied):
         home.city_home(conn, actor(demo.engine, "motcua.nhs"))
+
+
+def test_staff_never_get_the_developer_toolbar_nor_a_traceback():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"] == {"toolbarMode": "viewer", "showErrorDetails": "none"}
