@@ -16,6 +16,7 @@ from services.errors import DomainError
 from services.qr_image import decode_qr
 
 FORM_FIELDS = ("full_name", "cccd", "birth_date", "address")
+PHOTO_WAYS = ("Tải ảnh lên", "Chụp bằng webcam")
 
 
 def cccd_scan(key: Callable[[str], str], targets: dict[str, str]) -> None:
@@ -32,10 +33,12 @@ def cccd_scan(key: Callable[[str], str], targets: dict[str, str]) -> None:
         )
         photo = None
         if st.toggle("Chụp hoặc tải ảnh mã QR", key=key("qr_photo_on")):
-            left, right = st.columns(2)
-            photo = left.camera_input("Chụp mã QR", key=key("qr_camera")) or right.file_uploader(
-                "Hoặc tải ảnh mã QR (JPEG, PNG)", type=["jpg", "jpeg", "png"], key=key("qr_upload")
-            )
+            # The webcam only on request: the browser then asks for camera permission.
+            how = st.radio("Ảnh", PHOTO_WAYS, horizontal=True, key=key("qr_photo_way"), label_visibility="collapsed")
+            if how == PHOTO_WAYS[0]:
+                photo = st.file_uploader("Ảnh mã QR (JPEG, PNG)", type=["jpg", "jpeg", "png"], key=key("qr_upload"))
+            else:
+                photo = st.camera_input("Chụp mã QR trên thẻ", key=key("qr_camera"))
         card = _read(text, photo)
         if card is not None:
             _confirm(key, prefix, targets[prefix], card)

@@ -9,7 +9,7 @@ from components.nav import PAGES
 from components.ui import call, failed, fetch
 from services import home, queue
 from services.clock import format_datetime
-from services.roles import Actor
+from services.roles import DEPARTMENT_HEAD, Actor
 from services.worklist import format_remaining
 
 
@@ -92,7 +92,7 @@ def department(me: Actor) -> None:
     data = fetch(home.department_home, me)
     if data is None:
         return
-    head = me.has("department_head")
+    head = me.has(DEPARTMENT_HEAD)
     first, second, third, fourth = st.columns(4)
     _tile(first, "Hồ sơ của phòng" if head else "Hồ sơ của tôi", data["mine_total"])
     _tile(second, "Quá hạn", data["mine_overdue"])
