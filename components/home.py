@@ -24,6 +24,11 @@ def link(me: Actor, path: str, label: str, icon: str, key: str) -> None:
             st.page_link(path, label=label, icon=icon)
 
 
+def _plain(text: str) -> str:
+    """Text typed by an admin, shown in a markdown element without being read as markdown."""
+    return "".join(f"\\{ch}" if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in text)
+
+
 def _tile(column, label: str, value, help_text: str = "") -> None:
     column.metric(label, value, help=help_text or None, border=True)
 
@@ -72,7 +77,7 @@ def _counter_card(me: Actor, counter: dict) -> None:
     with st.container(border=True):
         left, right = st.columns([3, 1], vertical_alignment="center")
         groups = " · ".join(f"{name}: {n}" for name, n in counter["per_group"].items()) or "không ai chờ"
-        left.markdown(f"**{counter['label']}** — đang chờ **{counter['waiting']}** ({groups})")
+        left.text(f"{counter['label']} — đang chờ {counter['waiting']} ({groups})")  # names typed by an admin
         now_serving = f"Đang ở quầy: {counter['current']}" if counter["current"] else "Quầy đang trống"
         left.caption(f"{now_serving} · Số tiếp theo: {counter['next'] or '—'}")
         if right.button("Gọi số tiếp theo", key=f"home__call_{counter['id']}", icon=":material/campaign:"):
@@ -169,7 +174,7 @@ def leader(me: Actor) -> None:
     with cols[2]:
         link(me, "pages/ioc_rivers.py", "Mực nước, lượng mưa", ":material/water:", "home__link_rivers")
     for station in data["river_alerts"]:
-        st.warning(f"{station['name']} ({station['river']}): {station['alert_label']}", icon=":material/flood:")
+        st.warning(_plain(f"{station['name']} ({station['river']}): {station['alert_label']}"), icon=":material/flood:")
 
 
 # City leader and administrator ----------------------------------------------------------------------------------
@@ -200,7 +205,7 @@ def city(me: Actor) -> None:
         st.subheader("Đơn vị gần sẵn sàng nhất — còn thiếu")
         _table([{"Đơn vị": u["name"], "Còn thiếu": "; ".join(u["missing"])} for u in data["not_ready"]])
     for station in data["river_alerts"]:
-        st.warning(f"{station['name']} ({station['river']}): {station['alert_label']}", icon=":material/flood:")
+        st.warning(_plain(f"{station['name']} ({station['river']}): {station['alert_label']}"), icon=":material/flood:")
 
 
 HOMES = {"clerk": clerk, "department": department, "leader": leader, "city": city}

@@ -8,5 +8,5 @@ from services.roles import ROLE_LABELS
 
 me = actor()
 st.title("Trung tâm Phục vụ Hành chính công")
-st.caption(f"Xin chào {me.full_name} — {', '.join(ROLE_LABELS[r] for r in sorted(me.roles))}.")
+st.text(f"Xin chào {me.full_name} — {', '.join(ROLE_LABELS[r] for r in sorted(me.roles))}.")
 home.show(me)
