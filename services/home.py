@@ -21,6 +21,7 @@ from services.roles import ADMIN, CITY_LEADER, CLERK, DEPARTMENT_HEAD, LEADER, S
 DUE_BACK_STATUSES = ("received", "assigned", "in_progress", "result_ready", "result_in_transit")
 SUPPLEMENT_BACK_DAYS = 7
 TOP = 5
+URGENCY_ORDER = {"overdue": 0, "near": 1, "ok": 2, "paused": 3}  # late first; a paused clock waits on the citizen
 
 
 def home_kind(actor: Actor) -> str:
@@ -110,7 +111,7 @@ def department_home(conn: Connection, actor: Actor, *, at: datetime | None = Non
     mine = worklist.worklist(conn, actor, assignee_id=assignee, page_size=TOP * 2, at=at)
     unassigned = worklist.worklist(conn, actor, assignee_id=worklist.UNASSIGNED, page_size=TOP, at=at)
     return {
-        "mine": mine.rows,
+        "mine": sorted(mine.rows, key=lambda row: (URGENCY_ORDER[row["urgency"]], row["remaining_seconds"])),
         "mine_total": mine.total,
         "mine_overdue": mine.overdue,
         "mine_near": sum(1 for row in mine.rows if row["urgency"] == "near"),

@@ -61,7 +61,9 @@ def test_a_specialist_sees_own_dossiers_late_first_and_the_department_unassigned
     with read(demo.engine) as conn:
         data = home.department_home(conn, actor(demo.engine, "chuyenvien.nhs"))
     urgencies = [row["urgency"] for row in data["mine"]]
-    assert urgencies[0] == "overdue" and data["mine_overdue"] >= 1
+    assert urgencies == ["overdue", "near", "near", "ok", "paused"] and data["mine_overdue"] == 1
+    remaining = [row["remaining_seconds"] for row in data["mine"][:4]]
+    assert remaining == sorted(remaining)
     assert data["unassigned_total"] >= 1 and all(row["assignee_id"] is None for row in data["unassigned"])
 
 
