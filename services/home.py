@@ -1,8 +1,8 @@
 """The first screen of each role: the figures of the day's work, gathered from the features' own services.
 
 Each function is one page call and returns plain values; counting is left to the services that own the data
-(queue, worklist, early warnings, KPIs, feedback, rivers, postal, readiness) except for the two small queries
-that no feature answers yet (dossiers due back at the counter today, supplements received back).
+(queue, worklist, early warnings, KPIs, feedback, rivers, postal, readiness) except for three small queries
+that no feature answers yet (dossiers due back today, results waiting at the counter, supplements received back).
 """
 
 from __future__ import annotations
