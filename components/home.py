@@ -192,6 +192,8 @@ def city(me: Actor) -> None:
     _tile(cols[3], "Đơn vị sẵn sàng vận hành", f"{ready['ready']}/{ready['units']}")
     with cols[0]:
         link(me, "pages/ioc.py", "Trung tâm điều hành", ":material/monitoring:", "home__link_ioc")
+    with cols[2]:
+        link(me, "pages/ioc.py", "Cảnh báo sớm theo đơn vị", ":material/warning:", "home__link_city_warnings")
     with cols[3]:
         link(me, "pages/readiness.py", "Sẵn sàng vận hành", ":material/fact_check:", "home__link_readiness")
     left, right = st.columns(2)
