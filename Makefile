@@ -37,6 +37,7 @@ run: seed
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji poppler-utils; }
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || apt-get install -y -qq fonts-dejavu-core
+	@command -v pdftotext >/dev/null || apt-get install -y -qq poppler-utils
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -44,4 +44,5 @@ st.session_state["actor"] = actor
 with read(engine()) as conn:
     password_change_only = accounts.must_change_password(conn, actor)
 _sidebar(actor)
-st.navigation(nav.pages_for(actor, password_change_only=password_change_only)).run()
+# expanded=True: every page of the role is listed; the collapsed default hides them behind an English "View more".
+st.navigation(nav.pages_for(actor, password_change_only=password_change_only), expanded=True).run()

@@ -129,8 +129,21 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/admin_notifications.py", "Nhật ký gửi thông báo", ":material/mail:", "Quản trị", frozenset({ADMIN})
     ),
-    PageSpec("pages/account.py", "Đổi mật khẩu", ":material/key:", "Chung", ALL_STAFF),
+    PageSpec("pages/account.py", "Đổi mật khẩu", ":material/key:", "Tài khoản", ALL_STAFF),
 ]
+
+# Sections in the order of the day's work: the counter and the dossiers first; leaders open the IOC first.
+DAY_ORDER = ("Chung", "Một cửa", "Giải quyết hồ sơ", "Điều hành", "Phản ánh", "Triển khai", "Quản trị", "Tài khoản")
+LEADER_DAY_ORDER = (
+    "Chung",
+    "Điều hành",
+    "Phản ánh",
+    "Giải quyết hồ sơ",
+    "Một cửa",
+    "Triển khai",
+    "Quản trị",
+    "Tài khoản",
+)
 
 
 def pages_for(actor: Actor, *, password_change_only: bool = False) -> dict[str, list]:
@@ -142,4 +155,9 @@ def pages_for(actor: Actor, *, password_change_only: bool = False) -> dict[str, 
             sections.setdefault(spec.section, []).append(
                 st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == "pages/home.py")
             )
-    return sections
+    order = [name for name in section_order(actor) if name in sections]
+    return {name: sections[name] for name in [*order, *(n for n in sections if n not in order)]}
+
+
+def section_order(actor: Actor) -> tuple[str, ...]:
+    return LEADER_DAY_ORDER if actor.has(LEADER, CITY_LEADER) else DAY_ORDER

@@ -8,10 +8,13 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
+from components.long_job import run_once
+from components.ui import actor, failed
 from services.clock import format_date, format_datetime
 from services.exports import to_csv, to_excel
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LARGE_EXPORT_ROWS = 5000  # above this, building the files takes seconds: made on request, with progress
 
 
 def table(rows: Sequence[Mapping], *, key: str, filename: str, empty: str = "Không có dữ liệu.") -> None:
@@ -19,18 +22,39 @@ def table(rows: Sequence[Mapping], *, key: str, filename: str, empty: str = "Kh�
         st.caption(empty)
         return
     st.dataframe(frame(rows), hide_index=True, width="stretch")
+    files = (
+        (to_excel({filename[:31]: rows}), to_csv(rows))
+        if len(rows) <= LARGE_EXPORT_ROWS
+        else _large(rows, key, filename)
+    )
+    if files is None:
+        return
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
-        "Tải Excel",
-        to_excel({filename[:31]: rows}),
-        f"{filename}.xlsx",
-        XLSX,
-        key=f"{key}__xlsx",
-        icon=":material/download:",
+        "Tải Excel", files[0], f"{filename}.xlsx", XLSX, key=f"{key}__xlsx", icon=":material/download:"
     )
     right.download_button(
-        "Tải CSV", to_csv(rows), f"{filename}.csv", "text/csv", key=f"{key}__csv", icon=":material/download:"
+        "Tải CSV", files[1], f"{filename}.csv", "text/csv", key=f"{key}__csv", icon=":material/download:"
     )
+
+
+def _large(rows: Sequence[Mapping], key: str, filename: str) -> tuple[bytes, bytes] | None:
+    """A large table's files are made on request, with a progress panel, once at a time per user and table."""
+    identity = (len(rows), repr(rows[0]), repr(rows[-1]))
+    stored = st.session_state.get(f"{key}__files")
+    if stored and stored[0] == identity:
+        return stored[1]
+    if not st.button(f"Lập tệp Excel và CSV ({len(rows):,} dòng)".replace(",", "."), key=f"{key}__build"):
+        return None
+
+    def build(progress) -> tuple:
+        progress(0.1, "Đang lập tệp Excel…")
+        xlsx = to_excel({filename[:31]: rows})
+        progress(0.7, "Đang lập tệp CSV…")
+        return identity, (xlsx, to_csv(rows))
+
+    built = run_once(f"export:{key}:{actor().username}", "Lập tệp xuất dữ liệu", build, result_key=f"{key}__files")
+    return None if failed(built) else built[1]
 
 
 def frame(rows: Sequence[Mapping]) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from db.metadata import metadata
 from db.tables.catalog import calendar_overrides, office_sessions, procedure_history, procedures
+from db.tables.counter_tools import job_locks, queue_kiosk_keys
 from db.tables.dossiers import (
     applicants,
     dossier_counters,
@@ -114,4 +115,6 @@ __all__ = [
     "online_submissions",
     "online_submission_files",
     "online_rate_limits",
+    "queue_kiosk_keys",
+    "job_locks",
 ]

@@ -3,6 +3,7 @@ and the record of every copy."""
 
 import streamlit as st
 
+from components.long_job import is_running, run_once
 from components.tables import table
 from components.ui import actor, call, failed, fetch
 from services import config_copy, units
@@ -10,6 +11,13 @@ from services.clock import format_datetime
 
 PREVIEW, DONE = "copy_config__preview", "copy_config__done"
 PILOT = "NGUHANHSON"
+JOB = "config_copy"  # one copy at a time: two copies to overlapping units would interleave
+
+
+def apply(request: dict, preview, progress):
+    progress(0.1, f"Đang sao chép sang {len(preview.units)} đơn vị (một giao dịch: tất cả hoặc không đơn vị nào)…")
+    return call(config_copy.apply_copy, me, **request, expected_fingerprint=preview.fingerprint)
+
 
 st.title("Sao chép cấu hình giữa các đơn vị")
 me = actor()
@@ -114,8 +122,14 @@ with tab_copy:
             table(skipped, key="copy_config__skipped", filename="khong-chep-duoc")
         if preview.change_count:
             label = f"Áp dụng cho {len(preview.units)} đơn vị ({len(changed)} đơn vị có thay đổi)"
-            if st.button(label, key="copy_config__apply", type="primary", icon=":material/content_copy:"):
-                result = call(config_copy.apply_copy, me, **request, expected_fingerprint=preview.fingerprint)
+            if st.button(
+                label,
+                key="copy_config__apply",
+                type="primary",
+                icon=":material/content_copy:",
+                disabled=is_running(JOB),
+            ):
+                result = run_once(JOB, "Sao chép cấu hình", lambda progress: apply(request, preview, progress))
                 if not failed(result):
                     st.session_state.pop(PREVIEW, None)
                     st.session_state[DONE] = (

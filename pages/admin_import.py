@@ -6,6 +6,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from components.long_job import is_running, run_once
 from components.tables import XLSX, table
 from components.ui import actor, call, failed, fetch
 from services import rollout_sheets, staff_import
@@ -13,6 +14,8 @@ from services.clock import format_datetime, now
 from services.exports import to_csv, to_excel
 
 PLAN, RESULT = "admin_import__plan", "admin_import__result"
+JOB = "staff_import"
+PASSWORD_SLICE = 50
 
 
 @st.cache_data(show_spinner=False)
@@ -47,6 +50,21 @@ with right.expander("Mẫu CSV từng bảng"):
             "text/csv",
             key=f"admin_import__template_{spec.kind}",
         )
+
+
+def run_import(plan, files, progress) -> dict:
+    """Passwords are generated in slices so the bar moves; then everything is written in one transaction."""
+    names = list(plan.usernames)
+    credentials = {}
+    for start in range(0, len(names), PASSWORD_SLICE):
+        progress(0.8 * start / len(names), f"Đang tạo mật khẩu: {start}/{len(names)} tài khoản")
+        credentials.update(staff_import.issue_credentials(names[start : start + PASSWORD_SLICE]))
+    progress(0.85, "Đang ghi tài khoản, phòng ban, nhóm và quầy…")
+    result = call(staff_import.commit_import, me, files=files, credentials=credentials)
+    if failed(result):
+        return result
+    st.session_state.pop(PLAN, None)
+    return {"summary": staff_import.summary(plan), "accounts": result.accounts}
 
 
 def show_passwords(accounts: list[dict]) -> None:
@@ -156,11 +174,10 @@ with tab_import:
 
     if plan.ok and plan.actions:
         label = f"Xác nhận nhập ({staff_import.summary(plan)})"
-        if st.button(label, key="admin_import__confirm", type="primary", icon=":material/done_all:"):
-            with st.spinner(f"Đang tạo mật khẩu cho {len(plan.usernames)} tài khoản…"):
-                credentials = staff_import.issue_credentials(plan.usernames)
-            result = call(staff_import.commit_import, me, files=files, credentials=credentials)
-            if not failed(result):
-                st.session_state.pop(PLAN, None)
-                st.session_state[RESULT] = {"summary": staff_import.summary(plan), "accounts": result.accounts}
+        if st.button(
+            label, key="admin_import__confirm", type="primary", icon=":material/done_all:", disabled=is_running(JOB)
+        ):
+            if not failed(
+                run_once(JOB, "Nhập cán bộ", lambda progress: run_import(plan, files, progress), result_key=RESULT)
+            ):
                 st.rerun()

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components.pickers import unit_picker
+from components.printed_ticket import kiosk_key_panel
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
 from services import queue_config, readiness
@@ -203,3 +204,4 @@ with tab_links:
             args=(readiness.record_poster_download, me),
             kwargs={"unit_id": unit_id},
         )
+    kiosk_key_panel(me, unit_id, code)

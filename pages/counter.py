@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components.nav import PAGES
+from components.printed_ticket import counter_panel
 from components.ui import actor, call, failed, fetch
 from services import queue
 
@@ -86,6 +87,9 @@ with st.expander("Gọi một số cụ thể (công dân vắng mặt quay lạ
     chosen = st.selectbox("Số thứ tự", list(callable_), format_func=callable_.get, key="counter__pick")
     if st.button("Gọi số này", key="counter__call_pick", disabled=not callable_):
         act(queue.call_ticket, lambda t: f"Mời số {t['code']}.", ticket_id=chosen)
+
+
+counter_panel(me)
 
 
 @st.fragment(run_every="5s")

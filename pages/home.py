@@ -1,13 +1,12 @@
-"""Home: who is signed in and where to start, by role."""
+"""Home: the day's work of the signed-in role, each figure linking to the page that acts on it."""
 
 import streamlit as st
 
+from components import home
 from components.ui import actor
 from services.roles import ROLE_LABELS
 
 me = actor()
 st.title("Trung tâm Phục vụ Hành chính công")
-st.write(f"Xin chào **{me.full_name}** — {', '.join(ROLE_LABELS[r] for r in sorted(me.roles))}.")
-st.info(
-    "Chọn chức năng ở thanh bên trái. Mọi thao tác được ghi nhật ký theo tài khoản của bạn.", icon=":material/info:"
-)
+st.text(f"Xin chào {me.full_name} — {', '.join(ROLE_LABELS[r] for r in sorted(me.roles))}.")
+home.show(me)

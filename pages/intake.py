@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.cccd_scan import cccd_scan
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
 from services import catalog, intake, queue, receipts, units
@@ -118,6 +119,7 @@ two_parties = procedure["parties"] >= 2
 person_lookup("a", "Người nộp")
 if two_parties:
     person_lookup("b", "Bên còn lại")
+cccd_scan(key, {"a": "Người nộp", "b": "Bên còn lại"} if two_parties else {"a": "Người nộp"})
 
 with st.form(key("form")):
     st.subheader("Người nộp hồ sơ")

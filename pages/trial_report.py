@@ -4,6 +4,7 @@ lessons log filled in each day; downloadable as Excel and PDF."""
 import streamlit as st
 
 from components import ioc
+from components.long_job import is_running, run_once
 from components.tables import XLSX, table
 from components.ui import actor, call, failed
 from services import trial_report
@@ -24,19 +25,30 @@ report = ioc.report(me, unit_id, start, end)
 if report is None:
     st.stop()
 
-downloads = st.columns([1, 1, 4])
 name = f"bao_cao_thu_nghiem_{start:%Y%m%d}_{end:%Y%m%d}"
-downloads[0].download_button(
-    "Tải Excel", trial_report.to_xlsx(report), f"{name}.xlsx", XLSX, key="trial__xlsx", icon=":material/download:"
-)
-downloads[1].download_button(
-    "Tải PDF",
-    trial_report.to_pdf(report),
-    f"{name}.pdf",
-    "application/pdf",
-    key="trial__pdf",
-    icon=":material/picture_as_pdf:",
-)
+scope = (unit_id, start, end)
+job = f"trial_report:{unit_id or 'city'}"
+
+
+def build_files(progress) -> tuple:
+    progress(0.1, "Đang lập tệp Excel…")
+    xlsx = trial_report.to_xlsx(report)
+    progress(0.5, "Đang lập tệp PDF…")
+    return scope, xlsx, trial_report.to_pdf(report)
+
+
+files = st.session_state.get("trial__files")
+if not files or files[0] != scope:
+    if st.button("Lập tệp Excel và PDF", key="trial__build", icon=":material/description:", disabled=is_running(job)):
+        files = run_once(job, "Lập báo cáo thử nghiệm", build_files, result_key="trial__files")
+if files and not failed(files) and files[0] == scope:
+    downloads = st.columns([1, 1, 4])
+    downloads[0].download_button(
+        "Tải Excel", files[1], f"{name}.xlsx", XLSX, key="trial__xlsx", icon=":material/download:"
+    )
+    downloads[1].download_button(
+        "Tải PDF", files[2], f"{name}.pdf", "application/pdf", key="trial__pdf", icon=":material/picture_as_pdf:"
+    )
 
 for index, section in enumerate(report["scenarios"], start=1):
     st.subheader(section["title"])

@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from db.engine import DatabaseError, check_connection
 from web import ioc_routes, public_status
 from web.feedback import FEEDBACK_ROUTES
+from web.kiosk import KIOSK_ROUTES
 from web.online import ONLINE_ROUTES
 from web.open311 import OPEN311_ROUTES
 from web.queue import QUEUE_ROUTES
@@ -43,4 +44,5 @@ ROUTES: list = [
     *QUEUE_ROUTES,
     *OPEN311_ROUTES,
     *ONLINE_ROUTES,
+    *KIOSK_ROUTES,
 ]
