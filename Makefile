@@ -22,6 +22,9 @@ install-test: $(VENV)/.installed-test chromium
 migrate: install
 	$(PY) manage.py migrate
 
+# The demo (published keys and passwords) runs only when asked for; `make run` asks for it.
+seed run: export MOTCUA_DEMO := true
+
 seed: migrate
 	$(PY) manage.py seed-demo
 

@@ -7,6 +7,7 @@ from components.runtime import engine, settings
 from config import SettingsError
 from db.engine import DatabaseError, check_connection, read
 from services import accounts
+from services.deployment_checks import production_refusal
 from services.roles import ROLE_LABELS
 from services.units import get_unit
 
@@ -15,11 +16,15 @@ st.set_page_config(page_title="Một cửa phường/xã", page_icon=":material/
 
 def _startup_or_stop() -> None:
     try:
-        settings()
         check_connection(engine())
+        with read(engine()) as conn:
+            refusal = production_refusal(conn, demo_mode=settings().demo_mode)
     except (SettingsError, DatabaseError) as exc:
         st.error(str(exc), icon=":material/error:")
         st.cache_resource.clear()
+        st.stop()
+    if refusal:
+        st.error(refusal, icon=":material/error:")
         st.stop()
 
 

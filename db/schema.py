@@ -37,6 +37,7 @@ from db.tables.queue import (
     queue_tickets,
 )
 from db.tables.rollout import config_copies, poster_downloads, staff_imports
+from db.tables.security import attempt_counters, form_tokens
 
 __all__ = [
     "feedback",
@@ -89,4 +90,6 @@ __all__ = [
     "staff_imports",
     "config_copies",
     "poster_downloads",
+    "attempt_counters",
+    "form_tokens",
 ]
