@@ -101,7 +101,8 @@ def _validated(settings: Settings) -> Settings:
     if not settings.public_base_url.startswith(("https://", "http://")) or "localhost" in settings.public_base_url:
         raise SettingsError(
             "Chưa cấu hình [app] public_base_url (hoặc biến môi trường MOTCUA_PUBLIC_BASE_URL): địa chỉ công khai "
-            "mà người dân mở được, vd. https://motcua.danang.gov.vn — mã QR in trên giấy hẹn và phiếu số dùng địa chỉ này."
+            "mà người dân mở được, vd. https://motcua.danang.gov.vn — mã QR in trên giấy hẹn và phiếu số "
+            "dùng địa chỉ này."
         )
     if settings.storage_backend not in {"local", "supabase"}:
         raise SettingsError(

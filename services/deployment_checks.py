@@ -17,5 +17,6 @@ def production_refusal(conn: Connection, *, demo_mode: bool) -> str | None:
     shown = ", ".join(names[:8]) + (f" và {len(names) - 8} tài khoản khác" if len(names) > 8 else "")
     return (
         f"Không chạy ở chế độ vận hành thật khi còn tài khoản dùng mật khẩu demo đã công bố: {shown}. "
-        "Vô hiệu hóa chúng bằng `python manage.py disable-published-accounts` (hoặc đặt lại mật khẩu), rồi khởi động lại."
+        "Vô hiệu hóa chúng bằng `python manage.py disable-published-accounts` (hoặc đặt lại mật khẩu), "
+        "rồi khởi động lại."
     )

@@ -91,7 +91,8 @@ def reencoded_image(name: str, data: bytes, content_type: str) -> bytes:
             if width * height > MAX_IMAGE_PIXELS:
                 raise ValidationError(
                     f"Ảnh “{name}” quá lớn ({width:,} × {height:,} điểm ảnh; tối đa "
-                    f"{MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh). Vui lòng chụp hoặc quét lại ở độ phân giải thấp hơn."
+                    f"{MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh). "
+                    "Vui lòng chụp hoặc quét lại ở độ phân giải thấp hơn."
                 )
             image = ImageOps.exif_transpose(image)
             return _encoded(image, PIL_FORMATS[content_type])
