@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import auth, nav
+from components.plain import escaped
 from components.runtime import engine, settings
 from config import SettingsError
 from db.engine import DatabaseError, check_connection, read
@@ -30,7 +31,7 @@ def _startup_or_stop() -> None:
 
 def _sidebar(actor) -> None:
     with st.sidebar:
-        st.markdown(f"**{actor.full_name}**")
+        st.markdown(f"**{escaped(actor.full_name)}**")
         with read(engine()) as conn:
             unit_name = get_unit(conn, actor.unit_id)["name"] if actor.unit_id else "Toàn thành phố"
         st.caption(f"{unit_name} · " + ", ".join(ROLE_LABELS.get(r, r) for r in sorted(actor.roles)))
