@@ -170,6 +170,15 @@ def accounts_on_published_password(conn: Connection) -> list[str]:
     return list(conn.scalars(query.order_by(users.c.username)))
 
 
+def disable_published_accounts(conn: Connection) -> list[str]:
+    """The command line's way out of the refusal above (actor: the server operator)."""
+    names = accounts_on_published_password(conn)
+    for name in names:
+        conn.execute(update(users).where(users.c.username == name).values(active=False, sessions_revoked_at=now()))
+        audit.record(conn, None, action="deactivate", entity="user", entity_id=name, reason="published_password")
+    return names
+
+
 def must_change_password(conn: Connection, actor: Actor) -> bool:
     return bool(conn.scalar(select(users.c.must_change_password).where(users.c.id == actor.user_id)))
 
