@@ -86,20 +86,23 @@ def reencoded_image(name: str, data: bytes, content_type: str) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]])
+            image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]])  # reads the header only
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    f"Ảnh “{name}” quá lớn ({width:,} × {height:,} điểm ảnh; tối đa "
-                    f"{MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh). "
-                    "Vui lòng chụp hoặc quét lại ở độ phân giải thấp hơn."
-                )
+                raise _too_many_pixels(name, f" ({width:,} × {height:,} điểm ảnh)")
             image = ImageOps.exif_transpose(image)
             return _encoded(image, PIL_FORMATS[content_type])
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(name, "") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise ValidationError(f"Ảnh “{name}” bị hỏng hoặc không đọc được; vui lòng chụp hoặc quét lại.") from None
+
+
+def _too_many_pixels(name: str, size: str) -> ValidationError:
+    return ValidationError(
+        f"Ảnh “{name}” quá lớn{size}; tối đa {MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh. "
+        "Vui lòng chụp hoặc quét lại ở độ phân giải thấp hơn."
+    )
 
 
 def _encoded(image: Image.Image, pil_format: str) -> bytes:
