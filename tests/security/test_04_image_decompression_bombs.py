@@ -82,9 +82,8 @@ def test_a_png_bomb_sent_to_gop_y_is_refused_in_vietnamese_stores_nothing_and_co
 def test_a_png_bomb_uploaded_as_a_scan_is_refused_and_stores_nothing(demo, tmp_path):
     before = _count(demo, dossiers)
     with PeakMemory() as memory, pytest.raises(ValidationError, match="quá lớn"):
-        receive_marriage(
-            demo.engine, actor(demo.engine, "motcua.nhs"), LocalFileStore(tmp_path / "files"), files=[("cccd.png", BOMB)]
-        )
+        store = LocalFileStore(tmp_path / "files")
+        receive_marriage(demo.engine, actor(demo.engine, "motcua.nhs"), store, files=[("cccd.png", BOMB)])
     assert _count(demo, dossiers) == before and _files(tmp_path / "files") == []
     assert memory.growth_mb < 100
 
