@@ -37,8 +37,11 @@ def _post_endless(path: str, content_type: str, first: bytes = b"") -> tuple[int
         "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"content-type", content_type.encode()),
-                    (b"transfer-encoding", b"chunked")],
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", content_type.encode()),
+            (b"transfer-encoding", b"chunked"),
+        ],
         "client": ("198.51.100.9", 50000),
         "server": ("testserver", 80),
         "state": {},
@@ -58,7 +61,7 @@ def test_an_endless_chunked_body_to_api_readings_stops_at_one_megabyte(public_cl
 def test_an_endless_chunked_photo_to_gop_y_stops_at_the_form_limit(public_client):
     boundary = "ranh-gioi"
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.png\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename="a.png"\r\n'
         "Content-Type: image/png\r\n\r\n"
     ).encode()
     status, pulled, body = _post_endless("/gop-y", f"multipart/form-data; boundary={boundary}", head)
