@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -126,6 +126,7 @@ EXCEPTION_HANDLERS = {
     InterfaceError: database_unavailable,
     SettingsError: not_configured,
     OverflowError: bad_request,  # SQLite: an integer beyond 64 bits in a path or query string
+    DataError: bad_request,  # PostgreSQL: the same integer, "value out of range"
     RecursionError: bad_request,  # JSON nested thousands deep
     BodyTooLarge: body_too_large,
 }
