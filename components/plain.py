@@ -7,8 +7,10 @@ import re
 
 import streamlit as st
 
-# Every ASCII punctuation character CommonMark lets a backslash escape that starts Markdown or Streamlit syntax.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
+# The characters that open inline Markdown or Streamlit syntax (emphasis, code, links, images, HTML, strike-through,
+# tables, :directives:, $math$); CommonMark lets a backslash escape each. List markers (- + 1.) only count at the
+# start of a line, which escaped text never is.
+_MARKDOWN = re.compile(r"([\\`*_\[\]()#!<>~|:$])")
 
 
 def escaped(text) -> str:
