@@ -22,7 +22,7 @@ install-test: $(VENV)/.installed-test chromium
 migrate: install
 	$(PY) manage.py migrate
 
-# Demo mode only for these two targets: the app and manage.py are in production mode unless told otherwise.
+# The demo (published keys and passwords) runs only when asked for; `make run` asks for it.
 seed run: export MOTCUA_DEMO := true
 
 seed: migrate

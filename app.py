@@ -3,10 +3,12 @@
 import streamlit as st
 
 from components import auth, nav
+from components.plain import escaped
 from components.runtime import engine, settings
 from config import SettingsError
 from db.engine import DatabaseError, check_connection, read
 from services import accounts
+from services.deployment_checks import production_refusal
 from services.roles import ROLE_LABELS
 from services.units import get_unit
 
@@ -15,17 +17,21 @@ st.set_page_config(page_title="Một cửa phường/xã", page_icon=":material/
 
 def _startup_or_stop() -> None:
     try:
-        settings()
         check_connection(engine())
+        with read(engine()) as conn:
+            refusal = production_refusal(conn, demo_mode=settings().demo_mode)
     except (SettingsError, DatabaseError) as exc:
         st.error(str(exc), icon=":material/error:")
         st.cache_resource.clear()
+        st.stop()
+    if refusal:
+        st.error(refusal, icon=":material/error:")
         st.stop()
 
 
 def _sidebar(actor) -> None:
     with st.sidebar:
-        st.markdown(f"**{actor.full_name}**")
+        st.markdown(f"**{escaped(actor.full_name)}**")
         with read(engine()) as conn:
             unit_name = get_unit(conn, actor.unit_id)["name"] if actor.unit_id else "Toàn thành phố"
         st.caption(f"{unit_name} · " + ", ".join(ROLE_LABELS.get(r, r) for r in sorted(actor.roles)))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,6 +15,12 @@ SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'motcua.db'}"
 PLACEHOLDER_KEYS = {"", "change-me", "changeme", "secret", "placeholder", "replace-me", "demo"}
 MIN_COOKIE_KEY_LENGTH = 32
+# Demo mode signs cookies and status links with this key; it is in the public source, so production refuses it.
+DEMO_KEY = "demo-only-cookie-key-not-for-production-use-0123456789"
+PUBLISHED_KEYS = {DEMO_KEY, DEMO_KEY + "-tokens"}
+# A key of 32 random URL-safe characters carries ~190 bits; 'a' * 32 carries none. Shannon entropy per character of
+# the key's own text must reach this many bits (token_urlsafe(48) gives ~5.5; an English sentence ~4).
+MIN_KEY_BITS_PER_CHAR = 3.5
 
 
 class SettingsError(Exception):
@@ -34,6 +43,7 @@ class Settings:
     map_tile_url: str = ""  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty: the map shows no tiles
     feedback_transfer_clock: str = "restart"  # restart | keep: the deadline after a transfer between units
     rating_change_days: int = 7  # how long after the return a citizen may rate, or change their rating [unverified]
+    trusted_proxies: tuple = ()
 
 
 def _secrets() -> dict:
@@ -78,7 +88,8 @@ def load_settings() -> Settings:
         supabase_url=_pick("SUPABASE_URL", supabase, "url"),
         supabase_key=_pick("SUPABASE_KEY", supabase, "key"),
         supabase_bucket=_pick("SUPABASE_BUCKET", supabase, "bucket", "dossier-files"),
-        public_base_url=_pick("MOTCUA_PUBLIC_BASE_URL", app, "public_base_url", "http://localhost:8501"),
+        public_base_url=_pick("MOTCUA_PUBLIC_BASE_URL", app, "public_base_url"),
+        trusted_proxies=_networks(_pick("MOTCUA_TRUSTED_PROXIES", app, "trusted_proxies")),
         map_tile_url=_pick("MOTCUA_MAP_TILE_URL", secrets.get("feedback", {}), "map_tile_url"),
         feedback_transfer_clock=_pick(
             "MOTCUA_FEEDBACK_TRANSFER_CLOCK", secrets.get("feedback", {}), "transfer_clock", "restart"
@@ -96,17 +107,23 @@ def _days(value: str) -> int:
 
 def _with_demo_secrets(settings: Settings) -> Settings:
     """Demo mode runs with fixed, publicly known keys so `make run` needs no set-up; never use it for real data."""
-    demo_key = "demo-only-cookie-key-not-for-production-use-0123456789"
     return replace(
         settings,
-        cookie_key=settings.cookie_key or demo_key,
-        token_secret=settings.token_secret or demo_key + "-tokens",
+        cookie_key=settings.cookie_key or DEMO_KEY,
+        token_secret=settings.token_secret or DEMO_KEY + "-tokens",
+        public_base_url=settings.public_base_url or "http://localhost:8501",
     )
 
 
 def _validated(settings: Settings) -> Settings:
     _require_secret("cookie_key", "MOTCUA_COOKIE_KEY", settings.cookie_key)
     _require_secret("token_secret", "MOTCUA_TOKEN_SECRET", settings.token_secret)
+    if not settings.public_base_url.startswith(("https://", "http://")) or "localhost" in settings.public_base_url:
+        raise SettingsError(
+            "Chưa cấu hình [app] public_base_url (hoặc biến môi trường MOTCUA_PUBLIC_BASE_URL): địa chỉ công khai "
+            "mà người dân mở được, vd. https://motcua.danang.gov.vn — mã QR in trên giấy hẹn và phiếu số "
+            "dùng địa chỉ này."
+        )
     if settings.storage_backend not in {"local", "supabase"}:
         raise SettingsError(
             f"[storage] backend phải là 'local' hoặc 'supabase', không phải '{settings.storage_backend}'."
@@ -118,11 +135,28 @@ def _validated(settings: Settings) -> Settings:
     return settings
 
 
+def key_is_weak(value: str) -> bool:
+    """Placeholder, published (in this source) or low-entropy keys: anyone could sign cookies and status links."""
+    if value.strip().lower() in PLACEHOLDER_KEYS or value in PUBLISHED_KEYS or len(value) < MIN_COOKIE_KEY_LENGTH:
+        return True
+    counts = Counter(value)
+    bits = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    return bits < MIN_KEY_BITS_PER_CHAR
+
+
+def _networks(text: str) -> tuple:
+    """Trusted reverse proxies: addresses or CIDR ranges, comma-separated (only their X-Forwarded-For is believed)."""
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(f"[app] trusted_proxies (MOTCUA_TRUSTED_PROXIES) có địa chỉ không hợp lệ: {exc}") from exc
+
+
 def _require_secret(name: str, env: str, value: str) -> None:
-    if value.strip().lower() in PLACEHOLDER_KEYS or len(value) < MIN_COOKIE_KEY_LENGTH:
+    if key_is_weak(value):
         raise SettingsError(
             f"Chưa cấu hình khóa bí mật [app] {name} (hoặc biến môi trường {env}): cần ít nhất "
-            f"{MIN_COOKIE_KEY_LENGTH} ký tự ngẫu nhiên, không dùng giá trị mẫu. "
+            f"{MIN_COOKIE_KEY_LENGTH} ký tự ngẫu nhiên, không dùng giá trị mẫu hay khóa demo đã công bố. "
             'Tạo bằng: python -c "import secrets; print(secrets.token_urlsafe(48))"'
         )
 

@@ -1,18 +1,14 @@
-"""Foundation commands: migrate, seed-demo, create-user, backup."""
+"""Foundation commands: migrate, seed-demo, create-user (backup and restore live in cli/backup.py)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import sqlite3
 import sys
-from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from cli import command, engine
-from config import ROOT, SettingsError, demo_mode_enabled, load_settings
+from config import SettingsError, demo_mode_enabled
 from db import migrate as migrations
 from db.engine import write
 from seed.demo import seed_demo
@@ -100,21 +96,3 @@ def _password(args) -> str:
         except (OSError, IndexError, UnicodeDecodeError) as exc:
             raise DomainError(f"Không đọc được mật khẩu từ tệp {args.password_file}.") from exc
     return getpass.getpass("Mật khẩu: ")
-
-
-def _backup_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", help="tệp đích (mặc định data/backups/motcua-YYYYmmdd-HHMMSS.db)")
-
-
-@command("backup", "Sao lưu nhất quán (SQLite: online backup API; PostgreSQL: in lệnh pg_dump)", _backup_arguments)
-def backup(args) -> None:
-    url = make_url(load_settings().database_url)
-    if url.get_backend_name() != "sqlite":
-        safe = url.set(drivername="postgresql").render_as_string(hide_password=True)
-        print(f"PostgreSQL/Supabase: dùng pg_dump, ví dụ:\n  pg_dump --format=custom --file=motcua.dump '{safe}'")
-        return
-    target = Path(args.output or ROOT / "data" / "backups" / f"motcua-{datetime.now():%Y%m%d-%H%M%S}.db")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(url.database) as source, sqlite3.connect(target) as destination:
-        source.backup(destination)
-    print(f"Đã sao lưu vào {target}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 from datetime import UTC, datetime
 
@@ -12,6 +14,7 @@ from components.runtime import engine, settings
 from components.ui import FAILED, call
 from db.engine import read, write
 from services import accounts
+from services.client_address import client_address
 from services.roles import Actor
 
 COOKIE_EXPIRY_DAYS = 1
@@ -23,9 +26,28 @@ def authenticator() -> stauth.Authenticate:
     with read(engine()) as conn:
         credentials = accounts.credentials_for_authenticator(conn)
     config = settings()
-    return stauth.Authenticate(
+    auth = stauth.Authenticate(
         credentials, config.cookie_name, config.cookie_key, COOKIE_EXPIRY_DAYS, auto_hash=False, login_sleep_time=0
     )
+    _harden_cookie(auth, https=config.public_base_url.startswith("https://"))
+    return auth
+
+
+def _harden_cookie(auth: stauth.Authenticate, *, https: bool) -> None:
+    """The library writes its cookie from JavaScript, so it can never be HttpOnly; it is made Secure behind HTTPS
+    and SameSite=Strict. What mitigates the missing HttpOnly: no staff page renders typed text as Markdown or HTML,
+    the staff app sends a CSP and frame options (web.security), the cookie lives one day, and each run re-checks the
+    account (signing out, a password change or a reset revokes every cookie issued before)."""
+    manager = auth.cookie_controller.cookie_model.cookie_manager
+    manager.set = functools.partial(manager.set, secure=True if https else None, same_site="strict")
+
+
+def client_key() -> str:
+    """The browser's address (X-Forwarded-For believed only from trusted proxies), as a short keyed hash."""
+    peer = getattr(st.context, "ip_address", None) or ""
+    forwarded = st.context.headers.get("X-Forwarded-For", "") if st.context.headers else ""
+    address = client_address(peer, forwarded, settings().trusted_proxies)
+    return hashlib.sha256(f"{settings().token_secret}:{address}".encode()).hexdigest()[:32]
 
 
 def signed_in_actor(auth: stauth.Authenticate) -> Actor | None:
@@ -74,6 +96,7 @@ def _sign_in() -> None:
         accounts.authenticate,
         st.session_state.get("login__username", ""),
         st.session_state.get("login__password", ""),
+        client_key=client_key(),
     )
     if outcome is FAILED:
         return
@@ -112,6 +135,12 @@ def _demo_credentials() -> None:
     with st.expander("Tài khoản dùng thử (chỉ hiện ở chế độ demo)", expanded=True):
         st.markdown(f"Mật khẩu chung: `{DEMO_PASSWORD}`")
         st.table({"Tên đăng nhập": [u["username"] for u in DEMO_USERS], "Vai trò": [u["label"] for u in DEMO_USERS]})
+
+
+def keep_this_session() -> None:
+    """After one's own password change every session ends; this one is renewed (a new cookie, a new start time)."""
+    st.session_state["auth__signed_in_at"] = time.time()
+    st.session_state["auth__just_signed_in"] = True
 
 
 def request_logout() -> None:

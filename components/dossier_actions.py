@@ -10,6 +10,7 @@ from datetime import datetime, time
 
 import streamlit as st
 
+from components.plain import bullet
 from components.runtime import engine, settings
 from components.ui import call, failed, fetch
 from db.engine import read
@@ -174,7 +175,7 @@ def receive_supplement_form(me, view: dict) -> None:
         st.markdown("**Nhận hồ sơ bổ sung tại bộ phận một cửa**")
         pending = next((s for s in reversed(view["supplements"]) if s["received_at"] is None), None)
         for item in pending["items"] if pending else []:
-            st.markdown(f"- {item}")
+            bullet(item)
         st.file_uploader(
             "Bản quét giấy tờ bổ sung (PDF, JPEG, PNG)",
             type=["pdf", "jpg", "jpeg", "png"],

@@ -48,6 +48,7 @@ from db.tables.queue import (
     queue_tickets,
 )
 from db.tables.rollout import config_copies, poster_downloads, staff_imports
+from db.tables.security import attempt_counters, form_tokens
 
 __all__ = [
     "feedback",
@@ -117,4 +118,6 @@ __all__ = [
     "online_rate_limits",
     "queue_kiosk_keys",
     "job_locks",
+    "attempt_counters",
+    "form_tokens",
 ]

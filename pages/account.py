@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.auth import keep_this_session
 from components.ui import actor, call, failed
 from services import accounts
 
@@ -16,4 +17,5 @@ if submitted:
     if new != again:
         st.error("Hai lần nhập mật khẩu mới không khớp.")
     elif not failed(call(accounts.change_own_password, actor(), current=current, new=new)):
-        st.success("Đã đổi mật khẩu. Lần đăng nhập sau hãy dùng mật khẩu mới.")
+        keep_this_session()
+        st.success("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc; lần sau hãy dùng mật khẩu mới.")

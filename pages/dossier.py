@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.dossier_actions import ACTION_FORMS, FLASH_KEY, deferred_pdf, file_store
+from components.plain import bullet, escaped, labelled
 from components.ui import actor, call, failed, fetch
 from services import dossier_view, processing, processing_forms, signed_results
 from services.clock import format_date, format_datetime
@@ -50,14 +51,15 @@ dossier, names = view["dossier"], view["names"]
 if FLASH_KEY in st.session_state:
     st.success(st.session_state.pop(FLASH_KEY), icon=":material/check_circle:")
 
-st.subheader(f"{dossier['code']} — {names['procedure']}")
+st.subheader(escaped(f"{dossier['code']} — {names['procedure']}"))
 left, middle, right = st.columns(3)
-left.markdown(f"**Người nộp:** {dossier['applicant_name']}  \n**Trạng thái:** {view['status_label']}")
+left.markdown(f"**Người nộp:** {escaped(dossier['applicant_name'])}  \n**Trạng thái:** {view['status_label']}")
 middle.markdown(
     f"**Tiếp nhận:** {format_datetime(dossier['received_at'])}  \n**Hẹn trả:** {format_datetime(dossier['due_at'])}"
 )
 right.markdown(
-    f"**Phòng xử lý:** {names['department'] or '—'}  \n**Chuyên viên:** {names['assignee'] or 'Chưa phân công'}"
+    f"**Phòng xử lý:** {escaped(names['department'] or '—')}  \n"
+    f"**Chuyên viên:** {escaped(names['assignee'] or 'Chưa phân công')}"
 )
 if view["timing"]:
     urgency = view["timing"]["urgency"]
@@ -103,7 +105,7 @@ with tabs[1]:
     if view["documents"]:
         st.markdown("**Thành phần hồ sơ**")
         for doc in view["documents"]:
-            st.markdown(f"- {doc['name']} ({'bản chính' if doc['original'] else 'bản sao'}, {doc['copies']} bản)")
+            bullet(f"{doc['name']} ({'bản chính' if doc['original'] else 'bản sao'}, {doc['copies']} bản)")
     if not files:
         st.caption("Chưa có tệp nào.")
     else:
@@ -157,12 +159,13 @@ with tabs[3]:
         with st.container(border=True):
             st.markdown(
                 f"**Ngày {format_date(appraisal['appraised_on'])}** — "
-                f"{processing.APPRAISAL_CONCLUSIONS[appraisal['conclusion']]} (lập bởi {appraisal['username']})"
+                f"{processing.APPRAISAL_CONCLUSIONS[appraisal['conclusion']]} "
+                f"(lập bởi {escaped(appraisal['username'])})"
             )
-            st.markdown(f"**Thành phần:** {appraisal['participants']}")
-            st.markdown(f"**Kết quả kiểm tra:** {appraisal['findings']}")
+            labelled("Thành phần:", appraisal["participants"])
+            labelled("Kết quả kiểm tra:", appraisal["findings"])
             if appraisal["conclusion_note"]:
-                st.markdown(f"**Ý kiến kết luận:** {appraisal['conclusion_note']}")
+                labelled("Ý kiến kết luận:", appraisal["conclusion_note"])
             for file_id in appraisal["photo_ids"]:
                 photo = fetch(dossier_view.file_content, me, file_store(), file_id=file_id)
                 if photo:
@@ -181,7 +184,7 @@ with tabs[4]:
                 f"**Yêu cầu bổ sung lần {request['seq']}** — {format_datetime(request['requested_at'])}, {state}"
             )
             for item in request["items"]:
-                st.markdown(f"- {item}")
+                bullet(item)
             deferred_pdf(
                 "Phiếu yêu cầu bổ sung (PDF)",
                 processing_forms.supplement_request_pdf,
@@ -195,8 +198,9 @@ with tabs[4]:
         with st.container(border=True):
             st.markdown(
                 f"**Xin lỗi, hẹn lại** — từ {format_datetime(apology['old_due_at'])} sang "
-                f"{format_datetime(apology['new_due_at'])}. Lý do: {apology['reason']}"
+                f"{format_datetime(apology['new_due_at'])}."
             )
+            labelled("Lý do:", apology["reason"])
             deferred_pdf(
                 "Phiếu xin lỗi và hẹn lại (PDF)",
                 processing_forms.apology_pdf,
@@ -212,7 +216,7 @@ with tabs[4]:
 with tabs[5]:
     for event in view["events"]:
         if event["action"] == "note":
-            st.markdown(f"**{event['by']}** · {format_datetime(event['at'])}  \n{event['note']}")
+            labelled(f"{escaped(event['by'])} · {format_datetime(event['at'])}", event["note"])
     with st.form("dossier__note_form", clear_on_submit=True):
         text = st.text_area("Ghi chú mới", key="dossier__note")
         if st.form_submit_button("Lưu ghi chú"):

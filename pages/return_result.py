@@ -4,6 +4,7 @@ own phone from the receipt's QR code, never here."""
 import pandas as pd
 import streamlit as st
 
+from components.plain import escaped
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
 from services import citizen_rating, receipts, returns
@@ -52,7 +53,7 @@ details = fetch(returns.return_details, me, dossier_id=chosen)
 if details is None:
     st.stop()
 
-st.subheader(f"{details['code']} – {details['procedure_name']}")
+st.subheader(escaped(f"{details['code']} – {details['procedure_name']}"))
 first, second, third = st.columns(3)
 first.metric("Tình trạng", details["status_label"])
 second.metric("Hẹn trả", format_datetime(details["due_at"]))

@@ -11,8 +11,8 @@ import bcrypt
 from sqlalchemy import Connection, insert, select, update
 
 from db.schema import departments, units, users
-from services import audit
-from services.clock import format_datetime, now
+from services import attempt_counters, audit
+from services.clock import now
 from services.errors import Conflict, NotFound, ValidationError
 from services.roles import (
     ADMIN,
@@ -34,6 +34,10 @@ BCRYPT_ROUNDS = int(os.environ.get("MOTCUA_BCRYPT_ROUNDS", "12"))  # tests lower
 # staff at cost 12 take six minutes on two cores, at cost 8 about twenty seconds.
 INITIAL_PASSWORD_ROUNDS = min(BCRYPT_ROUNDS, 8)
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+SIGN_IN_SCOPE = "sign-in"
+# The demo password, published in this source (seed/demo/__init__.py DEMO_PASSWORD; services do not import seed).
+# An account that gets it is flagged, and production refuses to start while an active account carries the flag.
+PUBLISHED_PASSWORDS = frozenset({"motcua@2026"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,24 @@ def _password_matches(password: str, password_hash: str) -> bool:
     return len(encoded) <= MAX_PASSWORD_BYTES and bcrypt.checkpw(encoded, password_hash.encode())
 
 
+def is_published(password: str) -> bool:
+    return password in PUBLISHED_PASSWORDS
+
+
+def _password_values(password: str, *, rounds: int = BCRYPT_ROUNDS) -> dict:
+    return {"password_hash": hash_password(password, rounds=rounds), "password_published": is_published(password)}
+
+
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """Checked against when the username is unknown, so an unknown name costs the same bcrypt time as a known one."""
+    if BCRYPT_ROUNDS not in _DUMMY_HASHES:
+        _DUMMY_HASHES[BCRYPT_ROUNDS] = bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+    return _DUMMY_HASHES[BCRYPT_ROUNDS]
+
+
 def generate_password() -> str:
     return secrets.token_urlsafe(9)
 
@@ -67,18 +89,28 @@ def normalize_username(username: str) -> str:
     return (username or "").strip().lower()
 
 
-def authenticate(conn: Connection, username: str, password: str, *, at: datetime | None = None) -> LoginOutcome:
-    """Checks a password; failed attempts are counted in the database so the lock-out holds across sessions."""
+def authenticate(
+    conn: Connection, username: str, password: str, *, client_key: str = "", at: datetime | None = None
+) -> LoginOutcome:
+    """Checks a password. Failures are counted per account *and* client address, atomically and before the check,
+    so concurrent guesses cannot outrun the limit, and a stranger hammering `admin` from one address locks only
+    that address out of `admin`: the admin signing in from elsewhere is not affected (docs: README, Security).
+
+    An unknown username gets the same messages, the same counting and the same bcrypt time as a wrong password."""
     at = at or now()
-    row = conn.execute(select(users).where(users.c.username == normalize_username(username))).first()
-    if row is None or not password:
-        return LoginOutcome(None, WRONG_CREDENTIALS)
+    name = normalize_username(username)[:64]
+    key = f"{name}|{client_key or 'unknown'}"
+    window = timedelta(minutes=LOCK_MINUTES)
+    attempts = attempt_counters.count(conn, scope=SIGN_IN_SCOPE, key=key, window=window, at=at)
+    if attempts > MAX_FAILED_LOGINS:
+        return LoginOutcome(None, _locked_message())
+    row = conn.execute(select(users).where(users.c.username == name)).first() if name else None
+    matched = _password_matches(password or "", row.password_hash if row else _dummy_hash())
+    if row is None or not password or not matched:
+        return _count_failure(conn, row, attempts)
+    attempt_counters.clear(conn, scope=SIGN_IN_SCOPE, key=key)
     if not row.active:
         return LoginOutcome(None, "Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị viên.")
-    if row.locked_until and row.locked_until > at:
-        return LoginOutcome(None, _locked_message(row.locked_until))
-    if not _password_matches(password, row.password_hash):
-        return _count_failure(conn, row, at)
     conn.execute(update(users).where(users.c.id == row.id).values(failed_logins=0, locked_until=None))
     audit.record(
         conn, None, action="login", entity="user", entity_id=row.id, unit_id=row.unit_id, username=row.username
@@ -86,22 +118,19 @@ def authenticate(conn: Connection, username: str, password: str, *, at: datetime
     return LoginOutcome(_actor(row))
 
 
-def _count_failure(conn: Connection, row, at: datetime) -> LoginOutcome:
-    failures = row.failed_logins + 1
-    if failures >= MAX_FAILED_LOGINS:
-        locked_until = at + timedelta(minutes=LOCK_MINUTES)
-        conn.execute(update(users).where(users.c.id == row.id).values(failed_logins=0, locked_until=locked_until))
-        audit.record(conn, None, action="lock", entity="user", entity_id=row.id, unit_id=row.unit_id)
-        return LoginOutcome(None, _locked_message(locked_until))
-    conn.execute(update(users).where(users.c.id == row.id).values(failed_logins=failures))
-    left = MAX_FAILED_LOGINS - failures
+def _count_failure(conn: Connection, row, attempts: int) -> LoginOutcome:
+    if attempts >= MAX_FAILED_LOGINS:
+        if row is not None:
+            audit.record(conn, None, action="lock", entity="user", entity_id=row.id, unit_id=row.unit_id)
+        return LoginOutcome(None, _locked_message())
+    left = MAX_FAILED_LOGINS - attempts
     return LoginOutcome(None, f"{WRONG_CREDENTIALS} Còn {left} lần thử trước khi tài khoản bị tạm khóa.")
 
 
-def _locked_message(until: datetime) -> str:
+def _locked_message() -> str:
     return (
-        f"Tài khoản tạm khóa {LOCK_MINUTES} phút do nhập sai mật khẩu {MAX_FAILED_LOGINS} lần. "
-        f"Thử lại sau {format_datetime(until)}."
+        f"Tài khoản tạm khóa {LOCK_MINUTES} phút trên thiết bị này do nhập sai mật khẩu {MAX_FAILED_LOGINS} lần. "
+        "Vui lòng thử lại sau."
     )
 
 
@@ -133,6 +162,21 @@ def sign_out_everywhere(conn: Connection, username: str) -> None:
     conn.execute(
         update(users).where(users.c.username == normalize_username(username)).values(sessions_revoked_at=now())
     )
+
+
+def accounts_on_published_password(conn: Connection) -> list[str]:
+    """Active accounts whose password is published in the source (the demo's): production refuses to run."""
+    query = select(users.c.username).where(users.c.active.is_(True), users.c.password_published.is_(True))
+    return list(conn.scalars(query.order_by(users.c.username)))
+
+
+def disable_published_accounts(conn: Connection) -> list[str]:
+    """The command line's way out of the refusal above (actor: the server operator)."""
+    names = accounts_on_published_password(conn)
+    for name in names:
+        conn.execute(update(users).where(users.c.username == name).values(active=False, sessions_revoked_at=now()))
+        audit.record(conn, None, action="deactivate", entity="user", entity_id=name, reason="published_password")
+    return names
 
 
 def must_change_password(conn: Connection, actor: Actor) -> bool:
@@ -190,7 +234,7 @@ def create_user(
             full_name=nfc(new.full_name),
             email=new.email.strip(),
             phone=new.phone.strip(),
-            password_hash=hash_password(password),
+            **_password_values(password),
             roles=format_roles(new.roles),
             unit_id=new.unit_id,
             department_id=new.department_id,
@@ -287,8 +331,15 @@ def reset_password(conn: Connection, actor: Actor, *, user_id: int, password: st
     conn.execute(
         update(users)
         .where(users.c.id == user_id)
-        .values(password_hash=hash_password(password), failed_logins=0, locked_until=None, must_change_password=True)
+        .values(
+            **_password_values(password),
+            failed_logins=0,
+            locked_until=None,
+            must_change_password=True,
+            sessions_revoked_at=now(),
+        )
     )
+    attempt_counters.clear_scope_key_prefix(conn, scope=SIGN_IN_SCOPE, prefix=f"{row.username}|")
     audit.record(conn, actor, action="reset_password", entity="user", entity_id=user_id, unit_id=row.unit_id)
 
 
@@ -301,7 +352,7 @@ def change_own_password(conn: Connection, actor: Actor, *, current: str, new: st
     conn.execute(
         update(users)
         .where(users.c.id == actor.user_id)
-        .values(password_hash=hash_password(new), must_change_password=False)
+        .values(**_password_values(new), must_change_password=False, sessions_revoked_at=now())
     )
     audit.record(conn, actor, action="change_password", entity="user", entity_id=actor.user_id, unit_id=row.unit_id)
 

@@ -8,7 +8,9 @@ from sqlalchemy import Connection, insert, select
 
 from db.schema import audit_log
 from services.clock import now
-from services.roles import Actor
+from services.roles import ADMIN, CITY_LEADER, LEADER, Actor
+
+READERS = (ADMIN, CITY_LEADER, LEADER)  # who may read the log (the nav entry lists the same roles)
 
 
 def record(conn: Connection, actor: Actor | None, *, action: str, entity: str, entity_id="", unit_id=None, **detail):
@@ -27,6 +29,7 @@ def record(conn: Connection, actor: Actor | None, *, action: str, entity: str, e
 
 
 def recent(conn: Connection, actor: Actor, *, limit: int = 200) -> list[dict]:
+    actor.require(*READERS)
     query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
     if not actor.city_wide:
         query = query.where(audit_log.c.unit_id == actor.unit_id)

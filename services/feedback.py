@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from db.schema import feedback, feedback_events, feedback_photos, feedback_rate_limits, units
+from services import form_tokens
 from services.catalog import calendar_for_unit
 from services.citizen_rating import NOT_SATISFIED, RATINGS
 from services.clock import LOCAL_TZ, format_date, format_datetime, now
@@ -180,12 +181,20 @@ def submit_feedback(
     photos: list[tuple[str, bytes]] = (),
     browser_key: str = "",
     ip_key: str = "",
+    form_token: str = "",
     at: datetime | None = None,
     origin: dict | None = None,
 ) -> dict:
     """Checks everything first; the photos are stored last and removed again if anything fails after that.
-    `origin` (services/feedback_details.py) says where the item came from: the portal, an Open311 system, a sync."""
+    `origin` (services/feedback_details.py) says where the item came from: the portal, an Open311 system, a sync.
+    A form token already used returns what that first POST produced (a double click files one item)."""
     at = at or now()
+    if form_token and form_tokens.well_formed(form_token):
+        earlier = form_tokens.claim(conn, scope="feedback", token=form_token, at=at)
+        if earlier:
+            return _submitted(conn, earlier)
+    else:
+        form_token = ""
     item = _validated(conn, item)
     checked = check_photos(list(photos))
     for key, limit in ((browser_key, BROWSER_LIMIT), (ip_key, IP_LIMIT)):
@@ -198,7 +207,15 @@ def submit_feedback(
     add_event(conn, None, feedback_id, "submit", None, status, note="", at=at)
     record_details(conn, feedback_id=feedback_id, item=item, classification=result, at=at, origin=origin or {})
     save_photos(conn, store, feedback_id, "citizen", checked, at)
+    if form_token:
+        form_tokens.remember(conn, token=form_token, result=code)
     return {"id": feedback_id, "code": code, "status": status, "category": result.category, "urgent": result.urgent}
+
+
+def _submitted(conn: Connection, code: str) -> dict:
+    item = load_by_code(conn, code)
+    keys = ("id", "code", "status", "category", "urgent")
+    return {key: item[key] for key in keys}
 
 
 def _insert(conn, item: NewFeedback, result, kind: str, status: str, at: datetime) -> tuple[int, str]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import uuid
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from config import Settings
 from services.errors import ValidationError
@@ -18,6 +22,11 @@ DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 IMAGE_TYPES = {"image/jpeg", "image/png"}
 TYPE_LABELS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+# 40 megapixels: every phone camera's default photo and an A3 scan at 300 dpi fit; a 13,000 × 13,000 "bomb" (169 MP,
+# a few hundred KB compressed, gigabytes decoded) does not. Checked from the header, before any pixel is decoded.
+MAX_IMAGE_PIXELS = 40_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # Pillow's own guard: anything larger raises instead of decoding
+PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 
 
 def sniff_content_type(data: bytes) -> str | None:
@@ -66,7 +75,45 @@ def check_upload(
     if content_type not in allowed:
         accepted = ", ".join(TYPE_LABELS[t] for t in sorted(allowed))
         raise ValidationError(f"Tệp “{safe_filename(filename)}” không phải {accepted} (kiểm tra theo nội dung tệp).")
+    if content_type in PIL_FORMATS:
+        data = reencoded_image(safe_filename(filename), data, content_type)
     return CheckedFile(safe_filename(filename), content_type, data, hashlib.sha256(data).hexdigest())
+
+
+def reencoded_image(name: str, data: bytes, content_type: str) -> bytes:
+    """The one gate for every uploaded image: pixel count from the header first, then decode and re-encode, which
+    drops EXIF (GPS position, camera serial) and anything appended after the picture."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]])  # reads the header only
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise _too_many_pixels(name, f" ({width:,} × {height:,} điểm ảnh)")
+            image = ImageOps.exif_transpose(image)
+            return _encoded(image, PIL_FORMATS[content_type])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(name, "") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        raise ValidationError(f"Ảnh “{name}” bị hỏng hoặc không đọc được; vui lòng chụp hoặc quét lại.") from None
+
+
+def _too_many_pixels(name: str, size: str) -> ValidationError:
+    return ValidationError(
+        f"Ảnh “{name}” quá lớn{size}; tối đa {MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh. "
+        "Vui lòng chụp hoặc quét lại ở độ phân giải thấp hơn."
+    )
+
+
+def _encoded(image: Image.Image, pil_format: str) -> bytes:
+    out = io.BytesIO()
+    if pil_format == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+    else:
+        if image.mode not in {"1", "L", "LA", "P", "RGB", "RGBA"}:
+            image = image.convert("RGBA")
+        image.save(out, "PNG", optimize=False)
+    return out.getvalue()
 
 
 def check_uploads(files: list[tuple[str, bytes]], *, allowed: set[str] = DOCUMENT_TYPES) -> list[CheckedFile]:

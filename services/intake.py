@@ -338,10 +338,14 @@ def _insert_documents(conn: Connection, dossier_id: int, documents: list[dict]) 
 
 
 def find_applicant(conn: Connection, actor: Actor, cccd: str) -> dict | None:
-    """A returning citizen's last known details, to pre-fill the form."""
+    """A returning citizen's last known details, to pre-fill the form: only a citizen who has filed a dossier at this
+    counter's own unit (another ward's citizen's birth date, phone and address are not this ward's to read)."""
     actor.require(CLERK, LEADER)
     cccd = check_cccd(cccd)
-    row = conn.execute(select(applicants).where(applicants.c.cccd == cccd)).first()
+    filed_here = select(dossiers.c.id).where(
+        dossiers.c.applicant_id == applicants.c.id, dossiers.c.receiving_unit_id == actor.unit_id
+    )
+    row = conn.execute(select(applicants).where(applicants.c.cccd == cccd, filed_here.exists())).first()
     return dict(row._mapping) if row else None
 
 

@@ -208,7 +208,9 @@ def start(conn: Connection, actor: Actor, *, dossier_id: int, expected_version: 
 
 
 def add_note(conn: Connection, actor: Actor, *, dossier_id: int, text: str, at: datetime | None = None) -> dict:
-    """Internal notes never conflict with each other, so they are written on the current version."""
+    """Internal notes never conflict with each other, so they are written on the current version. Only the ward
+    staff working the dossier write them; city roles read."""
+    actor.require(CLERK, LEADER, SPECIALIST, DEPARTMENT_HEAD)
     dossier = _load(conn, actor, dossier_id)
     text = _clean_text(text, "nội dung ghi chú")
     return dossier_flow.record(conn, actor, dossier, "note", note=text, public=False, at=moment(at))

@@ -12,15 +12,20 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from db.schema import dossiers, procedures, public_lookup_attempts, units
+from services import attempt_counters
 from services.clock import format_datetime, now
 from services.dossier_flow import EVENT_LABELS, STATUS_LABELS
 from services.errors import DomainError
 from services.whereabouts import public_timeline
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per client address, over every code
+# Failures on one code from every address together: a brake on guessing the 4 digits from many addresses that one
+# person cannot reach alone (5 per address), so a stranger cannot shut a citizen out of their own dossier by typing
+# wrong digits; the receipt's QR link is never throttled.
+MAX_CODE_FAILURES = 30
 WINDOW = timedelta(minutes=10)
 KEEP_ATTEMPTS = timedelta(days=2)
 GENERIC_MISS = "Không tìm thấy hồ sơ khớp với mã hồ sơ và 4 số cuối điện thoại đã nhập. Vui lòng kiểm tra lại."
@@ -109,31 +114,32 @@ class LookupOutcome:
 def lookup_by_code(
     conn: Connection, *, secret: str, code: str, phone_last4: str, client_key: str, at: datetime | None = None
 ) -> LookupOutcome:
-    """Checks code + last 4 phone digits; on success the outcome holds the signed token to show the status with."""
+    """Checks code + last 4 phone digits; on success the outcome holds the signed token to show the status with.
+
+    Each attempt takes its place in the counters before it is evaluated, so concurrent guesses cannot all slip
+    under the limit; a success gives its place back, so only failures count."""
     at = at or now()
     code = (code or "").strip().upper()[:40]
     client_key = (client_key or "unknown")[:80]
-    if _recent_failures(conn, client_key, code, at) >= MAX_FAILURES:
-        return LookupOutcome(None, TOO_MANY, throttled=True)
+    places = (("lookup-client", client_key, MAX_FAILURES), ("lookup-code", code, MAX_CODE_FAILURES))
+    taken = []
+    for scope, key, limit in places:
+        if not attempt_counters.take(conn, scope=scope, key=key, limit=limit, window=WINDOW, at=at):
+            return LookupOutcome(None, TOO_MANY, throttled=True)
+        taken.append((scope, key))
     row = conn.execute(select(dossiers.c.id, dossiers.c.applicant_phone).where(dossiers.c.code == code)).first()
     digits = "".join(ch for ch in (phone_last4 or "") if ch.isdigit())
     matched = row is not None and len(digits) == 4 and row.applicant_phone.endswith(digits)
     _remember(conn, client_key, code, at, matched)
-    return LookupOutcome(sign_token(secret, row.id)) if matched else LookupOutcome(None, GENERIC_MISS)
-
-
-def _recent_failures(conn: Connection, client_key: str, code: str, at: datetime) -> int:
-    """Failures from this client, or on this code from anywhere (so rotating addresses does not help)."""
-    since = at - WINDOW
-    failed = select(func.count()).where(
-        public_lookup_attempts.c.at > since, public_lookup_attempts.c.succeeded.is_(False)
-    )
-    by_client = conn.scalar(failed.where(public_lookup_attempts.c.client_key == client_key))
-    by_code = conn.scalar(failed.where(public_lookup_attempts.c.code == code))
-    return max(by_client, by_code)
+    if not matched:
+        return LookupOutcome(None, GENERIC_MISS)
+    for scope, key in taken:
+        attempt_counters.give_back(conn, scope=scope, key=key)
+    return LookupOutcome(sign_token(secret, row.id))
 
 
 def _remember(conn: Connection, client_key: str, code: str, at: datetime, succeeded: bool) -> None:
+    """The attempt log (kept two days) for the operators; the limits themselves are the counters above."""
     conn.execute(delete(public_lookup_attempts).where(public_lookup_attempts.c.at < at - KEEP_ATTEMPTS))
     conn.execute(insert(public_lookup_attempts).values(client_key=client_key, code=code, at=at, succeeded=succeeded))
 

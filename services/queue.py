@@ -8,7 +8,7 @@ from a per-group daily counter with UPDATE … RETURNING. Calling takes a ticket
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,7 +24,7 @@ from db.schema import (
     queue_tickets,
     units,
 )
-from services import audit, notify_events
+from services import attempt_counters, audit, form_tokens, notify_events
 from services.clock import LOCAL_TZ, now
 from services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from services.queue_config import (
@@ -107,6 +107,12 @@ def browser_tickets(conn: Connection, *, unit_id: int, browser_id: str, at: date
     return [dict(row._mapping) for row in rows]
 
 
+# Tickets one client address may take per hour, whatever its cookie or phone (a script that drops its cookie and
+# gives no phone is still counted). Sample value: a centre whose citizens share its Wi-Fi may need it raised.
+MAX_TICKETS_PER_ADDRESS = 12
+ADDRESS_WINDOW = timedelta(hours=1)
+
+
 def issue_ticket(
     conn: Connection,
     *,
@@ -115,11 +121,20 @@ def issue_ticket(
     phone: str = "",
     priority_id: int | None = None,
     browser_id: str = "",
+    client_key: str = "",
+    form_token: str = "",
     at: datetime | None = None,
 ) -> dict:
-    """A citizen takes a number; every check runs before anything is written."""
+    """A citizen takes a number; every check runs before anything is written. A form token already used returns
+    the ticket that POST produced (a double click gives one ticket)."""
     at = at or now()
     unit = public_unit(conn, unit_code)
+    if form_token and form_tokens.well_formed(form_token):
+        earlier = form_tokens.claim(conn, scope="ticket", token=form_token, at=at)
+        if earlier:
+            return dict(conn.execute(select(queue_tickets).where(queue_tickets.c.token == earlier)).one()._mapping)
+    else:
+        form_token = ""
     _lock_unit(conn, unit["id"])
     calendar = issuing_calendar(conn, unit["id"])
     if not is_issuing_open(calendar, at):
@@ -129,7 +144,23 @@ def issue_ticket(
     priority = _priority(conn, unit["id"], priority_id)
     browser_id = (browser_id or "")[:BROWSER_ID_LENGTH]
     _check_caps(conn, unit["id"], service_day(at), phone, browser_id, get_settings(conn, unit["id"]))
-    return insert_ticket(conn, group=group, phone=phone, priority=priority, browser_id=browser_id, at=at)
+    _check_address(conn, client_key, at)
+    ticket = insert_ticket(conn, group=group, phone=phone, priority=priority, browser_id=browser_id, at=at)
+    if form_token:
+        form_tokens.remember(conn, token=form_token, result=ticket["token"])
+    return ticket
+
+
+def _check_address(conn: Connection, client_key: str, at: datetime) -> None:
+    if not client_key:
+        return
+    if not attempt_counters.take(
+        conn, scope="ticket-address", key=client_key, limit=MAX_TICKETS_PER_ADDRESS, window=ADDRESS_WINDOW, at=at
+    ):
+        raise ValidationError(
+            f"Đã có {MAX_TICKETS_PER_ADDRESS} số thứ tự được lấy từ cùng một địa chỉ mạng trong một giờ; "
+            "vui lòng lấy số tại máy cấp số ở trung tâm."
+        )
 
 
 def insert_ticket(conn: Connection, *, group: dict, phone: str, priority: dict | None, browser_id: str, at: datetime):

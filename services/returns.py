@@ -153,8 +153,10 @@ def _require_receiving_unit(actor: Actor, dossier: dict) -> None:
 
 
 def file_content(conn: Connection, actor: Actor, store, *, file_id: int) -> tuple[str, str, bytes]:
+    """Only the result, to the counter of the unit that hands it back: never a scan of the citizen's papers."""
+    _require_counter(actor)
     row = dossier_files.file_row(conn, file_id)
     dossier = load(conn, row["dossier_id"])
-    if not (dossier["receiving_unit_id"] == actor.unit_id or dossier["processing_unit_id"] == actor.unit_id):
+    if dossier["receiving_unit_id"] != actor.unit_id or row["kind"] != "result":
         raise NotFound("Không tìm thấy tệp.")
     return row["filename"], row["content_type"], store.get(row["storage_key"])

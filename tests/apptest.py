@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -35,6 +36,7 @@ def open_app(database, username: str | None = None, *, page: str | None = None) 
         at.session_state["name"] = username
         at.session_state["roles"] = []
         at.session_state["logout"] = None
+        at.session_state["auth__signed_in_at"] = time.time()  # signed in just now (a reset before it is no revocation)
     at.run()
     assert not at.exception, at.exception
     if page:

@@ -14,3 +14,18 @@ def actor(engine: Engine, username: str) -> Actor:
         found = load_actor(conn, username)
     assert found is not None, f"demo user {username} missing"
     return found
+
+
+def _tiny_png() -> bytes:
+    """A real 4 × 4 picture: uploads are decoded and re-encoded, so made-up bytes after a PNG signature are refused.
+    Saved the way services.files re-encodes, so storing it keeps its bytes."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+TINY_PNG = _tiny_png()

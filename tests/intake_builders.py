@@ -8,11 +8,12 @@ from db.engine import write
 from services.clock import LOCAL_TZ
 from services.files import LocalFileStore
 from services.intake import receive_dossier
+from tests.builders import TINY_PNG
 
 # Tuesday 10 March 2026, 09:00 in Đà Nẵng: a plain working day.
 TUESDAY_9AM = datetime(2026, 3, 10, 9, 0, tzinfo=LOCAL_TZ)
 SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = TINY_PNG
 
 
 def groom(**changes) -> dict:

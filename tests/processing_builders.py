@@ -10,10 +10,10 @@ from db.engine import read, write
 from db.schema import apologies, dossier_events, dossier_files, supplement_requests
 from services import dossier_flow, processing
 from services.intake import receive_dossier
-from tests.builders import actor
+from tests.builders import TINY_PNG, actor
 from tests.intake_builders import SCAN, TUESDAY_9AM, groom
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = TINY_PNG
 
 
 def receive_permit(engine, store, *, clerk: str = "motcua.nhs", at: datetime = TUESDAY_9AM, cccd="048095001234"):

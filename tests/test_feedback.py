@@ -15,10 +15,10 @@ from services.errors import PermissionDenied, ValidationError
 from services.files import LocalFileStore
 from services.units import department_for_kind, unit_by_code
 from services.working_time import Deadline, due_at
-from tests.builders import actor
+from tests.builders import TINY_PNG, actor
 
 MONDAY_9 = datetime(2026, 6, 22, 9, 0, tzinfo=LOCAL_TZ)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = TINY_PNG
 RUBBISH = "Rác thải ùn ứ nhiều ngày ở đầu kiệt 45 Lê Văn Hiến, bốc mùi hôi thối, đề nghị thu gom."
 
 

@@ -11,10 +11,11 @@ from db.engine import read
 from db.schema import feedback, feedback_photos
 from services import feedback as service
 from services.units import unit_by_code
+from tests.builders import TINY_PNG
 from web import runtime
 from web.routes import ROUTES
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = TINY_PNG
 HOSTILE = "<script>alert('x')</script> **đậm** [link](http://evil.example) <b>in đậm</b>"
 
 

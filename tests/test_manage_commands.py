@@ -1,8 +1,7 @@
-"""manage.py on a real database: migrate, seed twice, create a user from stdin, back up SQLite."""
+"""manage.py on a real database: migrate, seed twice, create a user from stdin (backup: tests/security/)."""
 
 import os
 import secrets
-import sqlite3
 import subprocess
 import sys
 
@@ -72,18 +71,3 @@ def test_create_user_with_a_short_password_fails_with_a_vietnamese_message(demo)
     )
     assert result.returncode == 2
     assert "ít nhất 8 ký tự" in result.stderr
-
-
-def test_backup_of_sqlite_is_a_consistent_readable_copy(tmp_path):
-    url = f"sqlite:///{tmp_path / 'live.db'}"
-    assert manage(url, "migrate").returncode == 0
-    assert manage(url, "seed-demo").returncode == 0
-    target = tmp_path / "copy.db"
-    assert manage(url, "backup", "--output", str(target)).returncode == 0
-    with sqlite3.connect(target) as copy:
-        assert copy.execute("select count(*) from units").fetchone()[0] == 94
-
-
-def test_backup_on_postgresql_prints_the_pg_dump_command_without_the_password():
-    result = manage("postgresql+psycopg://postgres:secret@127.0.0.1:5432/test", "backup")
-    assert "pg_dump" in result.stdout and "secret" not in result.stdout

@@ -89,7 +89,7 @@ def test_after_five_failures_in_ten_minutes_even_the_right_answer_waits(client, 
 
 def test_failures_on_one_code_from_many_addresses_also_slow_down_guessing(demo_engine, marriage):
     with write(demo_engine) as conn:
-        for index in range(5):
+        for index in range(public_status.MAX_CODE_FAILURES):
             assert lookup(conn, marriage.code, f"{index:04d}", f"10.0.0.{index}").token is None
         assert lookup(conn, marriage.code, "3456", "10.0.0.99").throttled
         later = TUESDAY_9AM + timedelta(minutes=11)

@@ -25,13 +25,13 @@ def test_outside_demo_mode_a_placeholder_or_short_key_is_refused(monkeypatch, tm
 
 def test_secrets_file_sets_the_database_and_keys(monkeypatch, tmp_path):
     secrets = tmp_path / "secrets.toml"
-    key = "k" * 40
+    key = "Qm3v8K2pLx7RtZ9wYc4NfJ6hDs1BgE5u"
     secrets.write_text(
         f'[database]\nurl = "sqlite:///{tmp_path}/x.db"\n[app]\ndemo_mode = false\ncookie_key = "{key}"\n'
-        f'token_secret = "{key}t"\n'
+        f'token_secret = "{key}t"\npublic_base_url = "https://motcua.example.vn"\n'
     )
     monkeypatch.setenv("MOTCUA_SECRETS_FILE", str(secrets))
-    for name in ("DATABASE_URL", "MOTCUA_DEMO", "MOTCUA_COOKIE_KEY", "MOTCUA_TOKEN_SECRET"):
+    for name in ("DATABASE_URL", "MOTCUA_DEMO", "MOTCUA_COOKIE_KEY", "MOTCUA_TOKEN_SECRET", "MOTCUA_PUBLIC_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     settings = load_settings()
     assert settings.database_url.endswith("x.db") and not settings.demo_mode and settings.cookie_key == key

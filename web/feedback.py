@@ -18,17 +18,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from db.engine import DatabaseError, read, write
+from db.engine import read, write
 from services import feedback as service
+from services import form_tokens
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.feedback_classifier import CATEGORIES
 from services.files import store_from_settings
 from web.feedback_map import allow_tiles, map_context
 from web.runtime import TEMPLATES, engine, settings
+from web.security import BodyTooLarge, bounded, client_ip
 
 log = logging.getLogger("motcua.web.feedback")
 CLIENT_COOKIE = "gopy_client"
 MAX_REQUEST_BYTES = 45 * 1024 * 1024
+TOO_LARGE = "Dữ liệu gửi lên quá lớn (tối đa 5 ảnh, mỗi ảnh 8 MB)."
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'",
@@ -62,19 +65,22 @@ def _keyed(kind: str, value: str) -> str:
     return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def _client_ip(request: Request) -> str:
-    forwarded = request.headers.get("x-forwarded-for", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()  # the hop our own load balancer appended
-    return request.client.host if request.client else ""
+async def _photos(form) -> list[tuple[str, bytes]]:
+    """Each upload read up to one byte past the photo limit: enough for the check to refuse it, never more."""
+    return [
+        (upload.filename or "anh", await upload.read(service.MAX_PHOTO_BYTES + 1))
+        for upload in form.getlist("photos")
+        if isinstance(upload, UploadFile) and upload.filename
+    ]
 
 
 async def submit_form(request: Request) -> Response:
-    try:
-        context = {"units": await _in_transaction(service.public_units), "values": {"hide_name": True}}
-    except DatabaseError as exc:
-        return _error_page(request, exc.args[0], 503)
-    context.update(map_context())
+    context = {
+        "units": await _in_transaction(service.public_units),
+        "values": {"hide_name": True},
+        "form_token": form_tokens.new_token(),
+        **map_context(),
+    }
     response = allow_tiles(_page(request, "feedback_form.html", context))
     if not request.cookies.get(CLIENT_COOKIE):
         response.set_cookie(
@@ -84,21 +90,17 @@ async def submit_form(request: Request) -> Response:
 
 
 async def submit(request: Request) -> Response:
-    if int(request.headers.get("content-length") or 0) > MAX_REQUEST_BYTES:
-        return _error_page(request, "Dữ liệu gửi lên quá lớn (tối đa 5 ảnh, mỗi ảnh 8 MB).", 413)
     values: dict = {}
     try:
-        form = await request.form(max_files=10, max_fields=40, max_part_size=1024 * 1024)
+        form = await bounded(request, MAX_REQUEST_BYTES, TOO_LARGE).form(
+            max_files=10, max_fields=40, max_part_size=1024 * 1024
+        )
         values = {
             key: form.get(key, "") for key in ("unit_id", "title", "content", "address", "name", "phone", "email")
         }
         values["hide_name"] = form.get("hide_name") == "1"
         values.update({key: str(form.get(key, ""))[:20] for key in ("latitude", "longitude")})
-        photos = [
-            (upload.filename or "anh", await upload.read())
-            for upload in form.getlist("photos")
-            if isinstance(upload, UploadFile) and upload.filename
-        ]
+        photos = await _photos(form)
         result = await _in_transaction(
             service.submit_feedback,
             writes=True,
@@ -108,10 +110,13 @@ async def submit(request: Request) -> Response:
             browser_key=_keyed("browser", request.cookies.get(CLIENT_COOKIE, ""))
             if request.cookies.get(CLIENT_COOKIE)
             else "",
-            ip_key=_keyed("ip", _client_ip(request)),
+            ip_key=_keyed("ip", client_ip(request)),
+            form_token=str(form.get("phieu", "")),
         )
-    except (DomainError, DatabaseError) as exc:
-        return await _form_again(request, values, getattr(exc, "message", str(exc)))
+    except DomainError as exc:
+        return await _form_again(request, values, exc.message)
+    except BodyTooLarge:
+        raise
     except Exception:
         log.exception("feedback submission failed")
         return await _form_again(request, values, UNEXPECTED, 500)
@@ -135,12 +140,15 @@ def _new_feedback(values: dict) -> service.NewFeedback:
 
 
 async def _form_again(request: Request, values: dict, message: str, status_code: int = 400) -> Response:
-    try:
-        units = await _in_transaction(service.public_units)
-    except DatabaseError:
-        units = []
+    units = await _in_transaction(service.public_units)
     values = {key: value for key, value in values.items() if isinstance(value, str | bool)}
-    context = {"units": units, "values": values, "error": message, **map_context()}
+    context = {
+        "units": units,
+        "values": values,
+        "error": message,
+        "form_token": form_tokens.new_token(),
+        **map_context(),
+    }
     return allow_tiles(_page(request, "feedback_form.html", context, status_code))
 
 
@@ -159,8 +167,6 @@ async def follow(request: Request) -> Response:
         item = await _in_transaction(service.citizen_view, code=code)
     except NotFound as exc:
         return _page(request, "feedback_follow.html", {"item": None, "error": exc.message, "code": code}, 404)
-    except DatabaseError as exc:
-        return _error_page(request, exc.args[0], 503)
     context = {
         "item": item,
         "new": request.query_params.get("moi") == "1",
@@ -171,7 +177,7 @@ async def follow(request: Request) -> Response:
 
 
 async def rate(request: Request) -> Response:
-    form = await request.form(max_files=0, max_fields=10)
+    form = await bounded(request, 64 * 1024).form(max_files=0, max_fields=10)
     code = str(form.get("ma", ""))
     try:
         result = await _in_transaction(
@@ -181,22 +187,18 @@ async def rate(request: Request) -> Response:
             rating=str(form.get("rating", "")),
             comment=str(form.get("comment", "")),
         )
-    except (DomainError, DatabaseError) as exc:
-        return _error_page(request, getattr(exc, "message", str(exc)), 400)
+    except DomainError as exc:
+        return _error_page(request, exc.message, 400)
     notice = "reopened" if result["reopened"] else "rated"
     return RedirectResponse(f"/gop-y/theo-doi?{urlencode({'ma': code, 'tb': notice})}", status_code=303)
 
 
 async def add_information(request: Request) -> Response:
-    if int(request.headers.get("content-length") or 0) > MAX_REQUEST_BYTES:
-        return _error_page(request, "Dữ liệu gửi lên quá lớn (tối đa 5 ảnh, mỗi ảnh 8 MB).", 413)
-    form = await request.form(max_files=10, max_fields=10, max_part_size=1024 * 1024)
+    form = await bounded(request, MAX_REQUEST_BYTES, TOO_LARGE).form(
+        max_files=10, max_fields=10, max_part_size=1024 * 1024
+    )
     code = str(form.get("ma", ""))
-    photos = [
-        (upload.filename or "anh", await upload.read())
-        for upload in form.getlist("photos")
-        if isinstance(upload, UploadFile) and upload.filename
-    ]
+    photos = await _photos(form)
     try:
         await _in_transaction(
             service.add_information,
@@ -206,8 +208,8 @@ async def add_information(request: Request) -> Response:
             text=str(form.get("text", "")),
             photos=photos,
         )
-    except (DomainError, DatabaseError) as exc:
-        return _error_page(request, getattr(exc, "message", str(exc)), 400)
+    except DomainError as exc:
+        return _error_page(request, exc.message, 400)
     return RedirectResponse(f"/gop-y/theo-doi?{urlencode({'ma': code, 'tb': 'info'})}", status_code=303)
 
 
@@ -216,8 +218,6 @@ async def status_json(request: Request) -> JSONResponse:
         summary = await _in_transaction(service.status_summary, code=request.query_params.get("ma", ""))
     except NotFound as exc:
         return JSONResponse({"error": exc.message}, status_code=404)
-    except DatabaseError as exc:
-        return JSONResponse({"error": exc.args[0]}, status_code=503)
     return JSONResponse(summary, headers={"Cache-Control": "no-store"})
 
 
@@ -231,8 +231,6 @@ async def photo(request: Request) -> Response:
         data = await run_in_threadpool(store_from_settings(settings()).get, found["storage_key"])
     except (NotFound, PermissionDenied, FileNotFoundError):
         return Response("Không tìm thấy ảnh.", status_code=404, media_type="text/plain; charset=utf-8")
-    except DatabaseError as exc:
-        return Response(exc.args[0], status_code=503, media_type="text/plain; charset=utf-8")
     headers = {**SECURITY_HEADERS, "Cache-Control": "private, max-age=3600", "Content-Disposition": "inline"}
     return Response(data, media_type=found["content_type"], headers=headers)
 
@@ -242,17 +240,14 @@ async def board(request: Request) -> Response:
     unit = params.get("don-vi", "")
     page = params.get("trang", "1")
     filters = {"q": params.get("q", "")[:200], "unit": unit, "category": params.get("linh-vuc", "")}
-    try:
-        result = await _in_transaction(
-            service.public_board,
-            query=filters["q"],
-            unit_id=int(unit) if unit.isdigit() else None,
-            category=filters["category"],
-            page=int(page) if page.isdigit() else 1,
-        )
-        units = await _in_transaction(service.public_units)
-    except DatabaseError as exc:
-        return _error_page(request, exc.args[0], 503)
+    result = await _in_transaction(
+        service.public_board,
+        query=filters["q"],
+        unit_id=int(unit) if unit.isdigit() else None,
+        category=filters["category"],
+        page=int(page) if page.isdigit() else 1,
+    )
+    units = await _in_transaction(service.public_units)
     context = {"result": result, "filters": filters, "units": units, "categories": CATEGORIES}
     context["page_link"] = lambda number: (
         "/gop-y/cong-khai?"

@@ -12,21 +12,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from db.engine import DatabaseError, write
+from db.engine import write
 from services import rivers
 from services.errors import PermissionDenied, ValidationError
 from web.runtime import engine
+from web.security import read_body
 
 MAX_BODY_BYTES = 1_000_000
 MAX_READINGS = 5000
 
 
 async def post_readings(request: Request) -> JSONResponse:
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        return _error(413, "Dữ liệu quá lớn; gửi tối đa 5000 số đo mỗi lần.")
+    body = await read_body(request, MAX_BODY_BYTES, "Dữ liệu quá lớn; gửi tối đa 5000 số đo mỗi lần.")
     try:
-        payload = json.loads(body or b"null")
+        payload = json.loads(body or b"null")  # nested thousands deep: RecursionError, answered 400 by web.security
     except (ValueError, UnicodeDecodeError):
         return _error(400, "Nội dung không phải JSON hợp lệ.")
     if not isinstance(payload, dict):
@@ -45,8 +44,6 @@ def _store(station: str, token: str, readings) -> JSONResponse:
         return _error(401, exc.message)
     except ValidationError as exc:
         return _error(400, exc.message)
-    except DatabaseError as exc:
-        return _error(503, str(exc))
     errors = [{"index": e.line, "message": e.message} for e in report.errors]
     status = 200 if report.accepted or not errors else 422
     return JSONResponse({"accepted": report.accepted, "errors": errors}, status_code=status)

@@ -1,30 +1,33 @@
 """Citizens' dossier status page (/tra-cuu): opened from the receipt's QR code or by code + last 4 phone digits.
 
 Plain HTML for phones, plus a small JSON route the page polls; every answer goes through services.public_status.
+Database work runs in the thread pool (sync handlers, or run_in_threadpool) so one slow lookup never holds up the
+event loop the staff screens share; a database outage is answered by web.security's handler (503).
 """
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs, quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from db.engine import DatabaseError, read, write
+from db.engine import read, write
 from services import citizen_rating
 from services.errors import DomainError
 from services.public_status import LookupRefused, dossier_id_from_token, lookup_by_code, status_by_token
 from web.runtime import TEMPLATES, engine, settings
+from web.security import client_ip, read_body
 
 POLL_SECONDS = 30
+MAX_FORM_BYTES = 4096
 MAX_RATING_BODY = 8 * 1024
 
 
 def client_key(request: Request) -> str:
-    """The address the nearest proxy saw (the last X-Forwarded-For hop), else the socket's peer."""
-    forwarded = request.headers.get("x-forwarded-for", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    return hops[-1] if hops else (request.client.host if request.client else "unknown")
+    """The client's address, X-Forwarded-For believed only from the trusted proxies (web.security)."""
+    return client_ip(request)
 
 
 def status_page(request: Request) -> Response:
@@ -38,8 +41,8 @@ def status_page(request: Request) -> Response:
                 conn, dossier_id=dossier_id_from_token(settings().token_secret, token),
                 change_days=settings().rating_change_days,
             )  # fmt: skip
-    except (LookupRefused, DatabaseError) as exc:
-        return _form(request, message=getattr(exc, "message", str(exc)), status_code=404)
+    except LookupRefused as exc:
+        return _form(request, message=exc.message, status_code=404)
     context = {
         "status": status,
         "token": token,
@@ -53,39 +56,37 @@ def status_page(request: Request) -> Response:
 
 async def rate(request: Request) -> Response:
     """The citizen's rating from the status page; answered by a redirect back to it (POST-redirect-GET)."""
-    body = await request.body()
-    if len(body) > MAX_RATING_BODY:
-        return Response("Nội dung quá dài.", status_code=413)
-    form = parse_qs(body.decode("utf-8", "replace"))
+    form = parse_qs((await read_body(request, MAX_RATING_BODY)).decode("utf-8", "replace"))
     token = form.get("t", [""])[0][:200]
     try:
-        with write(engine()) as conn:
-            citizen_rating.rate_by_token(
-                conn, secret=settings().token_secret, token=token, rating=form.get("muc", [""])[0],
-                comment=form.get("y_kien", [""])[0], change_days=settings().rating_change_days,
-            )  # fmt: skip
+        await run_in_threadpool(
+            _in_write, citizen_rating.rate_by_token, secret=settings().token_secret, token=token,
+            rating=form.get("muc", [""])[0], comment=form.get("y_kien", [""])[0],
+            change_days=settings().rating_change_days,
+        )  # fmt: skip
     except DomainError as exc:
         return _form(request, message=exc.message, status_code=400)
-    except DatabaseError as exc:
-        return _form(request, message=str(exc), status_code=503)
     return RedirectResponse(f"/tra-cuu?t={quote(token)}&da_danh_gia=1", status_code=303)
 
 
 async def lookup(request: Request) -> Response:
-    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    form = parse_qs((await read_body(request, MAX_FORM_BYTES)).decode("utf-8", "replace"))
     code = form.get("ma", [""])[0]
     phone = form.get("so", [""])[0]
-    try:
-        with write(engine()) as conn:
-            outcome = lookup_by_code(
-                conn, secret=settings().token_secret, code=code, phone_last4=phone, client_key=client_key(request)
-            )
-    except DatabaseError as exc:
-        return _form(request, message=str(exc), code=code, status_code=503)
+    outcome = await run_in_threadpool(_lookup, code, phone, client_key(request))
     if outcome.token is None:
         return _form(request, message=outcome.message, code=code, status_code=429 if outcome.throttled else 200)
-    token = outcome.token
-    return RedirectResponse(f"/tra-cuu?t={quote(token)}", status_code=303)
+    return RedirectResponse(f"/tra-cuu?t={quote(outcome.token)}", status_code=303)
+
+
+def _lookup(code: str, phone: str, client: str):
+    with write(engine()) as conn:
+        return lookup_by_code(conn, secret=settings().token_secret, code=code, phone_last4=phone, client_key=client)
+
+
+def _in_write(service, **arguments):
+    with write(engine()) as conn:
+        return service(conn, **arguments)
 
 
 def status_json(request: Request) -> JSONResponse:
@@ -94,8 +95,6 @@ def status_json(request: Request) -> JSONResponse:
             status = status_by_token(conn, secret=settings().token_secret, token=request.query_params.get("t", ""))
     except LookupRefused as exc:
         return JSONResponse({"error": exc.message}, status_code=404)
-    except DatabaseError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=503)
     return JSONResponse(status.as_json(), headers={"Cache-Control": "no-store"})
 
 
@@ -114,29 +113,21 @@ def tablet_page(request: Request) -> Response:
             )
     except DomainError as exc:
         return _tablet(request, token, None, message=exc.message, status_code=403)
-    except DatabaseError as exc:
-        return _tablet(request, token, None, message=str(exc), status_code=503)
     return _tablet(request, token, dossier, thanks=request.query_params.get("cam_on") == "1")
 
 
 async def tablet_rate(request: Request) -> Response:
-    body = await request.body()
-    if len(body) > MAX_RATING_BODY:
-        return Response("Nội dung quá dài.", status_code=413)
-    form = parse_qs(body.decode("utf-8", "replace"))
+    form = parse_qs((await read_body(request, MAX_RATING_BODY)).decode("utf-8", "replace"))
     token = form.get("k", [""])[0][:100]
-    dossier_id = form.get("hs", [""])[0]
+    dossier_id = form.get("hs", [""])[0][:12]
     try:
-        with write(engine()) as conn:
-            citizen_rating.rate_on_tablet(
-                conn, secret=settings().token_secret, token=token,
-                dossier_id=int(dossier_id) if dossier_id.isdigit() else 0, rating=form.get("muc", [""])[0],
-                comment=form.get("y_kien", [""])[0], change_days=settings().rating_change_days,
-            )  # fmt: skip
+        await run_in_threadpool(
+            _in_write, citizen_rating.rate_on_tablet, secret=settings().token_secret, token=token,
+            dossier_id=int(dossier_id) if dossier_id.isdigit() else 0, rating=form.get("muc", [""])[0],
+            comment=form.get("y_kien", [""])[0], change_days=settings().rating_change_days,
+        )  # fmt: skip
     except DomainError as exc:
         return _tablet(request, token, None, message=exc.message, status_code=400)
-    except DatabaseError as exc:
-        return _tablet(request, token, None, message=str(exc), status_code=503)
     return RedirectResponse(f"/danh-gia-quay?k={quote(token)}&cam_on=1", status_code=303)
 
 

@@ -7,6 +7,8 @@ cookie id so the per-browser cap can be counted in the database.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from urllib.parse import parse_qs
@@ -16,17 +18,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from db.engine import DatabaseError, read, write
-from services import queue
+from db.engine import read, write
+from services import form_tokens, queue
 from services.errors import DomainError, NotFound
 from services.pdf import qr_png
 from web.runtime import TEMPLATES, engine, settings
+from web.security import client_ip, read_body
 
 BROWSER_COOKIE = "motcua_queue_id"
 BROWSER_COOKIE_DAYS = 30
 TICKET_POLL_SECONDS = 4
 DISPLAY_POLL_SECONDS = 1.5
 NO_STORE = {"Cache-Control": "no-store"}
+MAX_FORM_BYTES = 4096
 
 
 def _run(service: Callable, *, readonly: bool = True, **kwargs):
@@ -64,19 +68,23 @@ def take_page(request: Request) -> Response:
         form = _run(queue.ticket_form, unit_code=request.path_params["unit_code"], browser_id=browser_id)
     except NotFound as exc:
         return _message_page(request, exc.message, 404)
-    except DatabaseError as exc:
-        return _message_page(request, str(exc), 503)
     return _with_cookie(_take_form(request, form), browser_id, is_new)
 
 
 def _take_form(request: Request, form: dict, *, message: str = "", values: dict | None = None, status_code=200):
-    context = {"form": form, "message": message, "values": values or {}}
+    context = {"form": form, "message": message, "values": values or {}, "form_token": form_tokens.new_token()}
     return TEMPLATES.TemplateResponse(request, "queue_take.html", context, status_code=status_code)
 
 
+def _address_key(request: Request) -> str:
+    """A keyed hash of the client's address: the cap is counted without storing the address itself."""
+    secret = settings().token_secret.encode()
+    return hmac.new(secret, f"queue-address:{client_ip(request)}".encode(), hashlib.sha256).hexdigest()
+
+
 async def take_number(request: Request) -> Response:
-    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
-    values = {name: fields.get(name, [""])[0][:40] for name in ("nhom", "dien_thoai", "uu_tien")}
+    fields = parse_qs((await read_body(request, MAX_FORM_BYTES)).decode("utf-8", "replace"))
+    values = {name: fields.get(name, [""])[0][:40] for name in ("nhom", "dien_thoai", "uu_tien", "phieu")}
     browser_id, is_new = _browser_id(request)
     unit_code = request.path_params["unit_code"]
     try:
@@ -89,11 +97,11 @@ async def take_number(request: Request) -> Response:
             phone=values["dien_thoai"],
             priority_id=_int_or_none(values["uu_tien"]),
             browser_id=browser_id,
+            client_key=_address_key(request),
+            form_token=values["phieu"],
         )
     except NotFound as exc:
         return _message_page(request, exc.message, 404)
-    except DatabaseError as exc:
-        return _message_page(request, str(exc), 503)
     except DomainError as exc:
         form = await run_in_threadpool(_run, queue.ticket_form, unit_code=unit_code, browser_id=browser_id)
         response = _take_form(request, form, message=exc.message, values=values, status_code=400)
@@ -119,8 +127,6 @@ def ticket_page(request: Request) -> Response:
         status = _run(queue.ticket_status, token=token)
     except NotFound as exc:
         return _message_page(request, exc.message, 404)
-    except DatabaseError as exc:
-        return _message_page(request, str(exc), 503)
     link = f"{settings().public_base_url.rstrip('/')}/so/{token}"
     context = {
         "status": status,
@@ -137,8 +143,6 @@ def ticket_json(request: Request) -> JSONResponse:
         status = _run(queue.ticket_status, token=request.path_params["token"])
     except NotFound as exc:
         return JSONResponse({"error": exc.message}, status_code=404, headers=NO_STORE)
-    except DatabaseError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=503, headers=NO_STORE)
     return JSONResponse(status, headers=NO_STORE)
 
 
@@ -148,8 +152,6 @@ async def cancel(request: Request) -> Response:
         await run_in_threadpool(_run, queue.cancel_ticket, readonly=False, token=token)
     except NotFound as exc:
         return _message_page(request, exc.message, 404)
-    except DatabaseError as exc:
-        return _message_page(request, str(exc), 503)
     except DomainError:
         pass  # already called or served: the ticket page shows why
     return RedirectResponse(f"/so/{token}", status_code=303)
@@ -164,8 +166,6 @@ def display_page(request: Request) -> Response:
         board = _run(queue.display_board, unit_code=unit_code)
     except NotFound as exc:
         return _message_page(request, exc.message, 404)
-    except DatabaseError as exc:
-        return _message_page(request, str(exc), 503)
     context = {"board": board, "unit_code": unit_code.upper(), "poll_ms": int(DISPLAY_POLL_SECONDS * 1000)}
     return TEMPLATES.TemplateResponse(request, "queue_display.html", context)
 
@@ -175,8 +175,6 @@ def display_json(request: Request) -> JSONResponse:
         board = _run(queue.display_board, unit_code=request.path_params["unit_code"])
     except NotFound as exc:
         return JSONResponse({"error": exc.message}, status_code=404, headers=NO_STORE)
-    except DatabaseError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=503, headers=NO_STORE)
     return JSONResponse(board, headers=NO_STORE)
 
 

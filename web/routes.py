@@ -5,6 +5,7 @@ Features append their routes to ROUTES; every handler calls the same services as
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
@@ -24,7 +25,7 @@ STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 
 async def health(_request: Request) -> JSONResponse:
     try:
-        check_connection(engine())
+        await run_in_threadpool(check_connection, engine())
     except DatabaseError as exc:
         return JSONResponse({"status": "error", "database": exc.args[0]}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})

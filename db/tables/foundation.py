@@ -45,6 +45,9 @@ users = Table(
     Column("locked_until", UTCDateTime, nullable=True),
     Column("must_change_password", Boolean, nullable=False, default=False),
     Column("sessions_revoked_at", UTCDateTime, nullable=True),  # sign-in cookies issued before this are refused
+    # The password is one published in this source (the demo's): production refuses to start while any active
+    # account has it. Set whenever a password is set, since a salted hash cannot be searched for it later.
+    Column("password_published", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
