@@ -62,8 +62,8 @@ def clerk(me: Actor) -> None:
         link(me, "pages/return_result.py", "Trả kết quả", ":material/outbox:", "home__link_return")
     with third:
         link(me, "pages/postal.py", "Xác nhận chuyến gửi", ":material/local_shipping:", "home__link_postal")
-    if data["online_inbox"] is not None:
-        st.metric("Hồ sơ trực tuyến chờ tiếp nhận", data["online_inbox"], border=True)
+    st.metric("Hồ sơ trực tuyến chờ tiếp nhận", data["online_inbox"], border=True)
+    link(me, "pages/online_inbox.py", "Mở hộp hồ sơ trực tuyến", ":material/inbox:", "home__link_online")
     if data["due_today"]:
         _table(
             [
@@ -213,5 +213,17 @@ def city(me: Actor) -> None:
 HOMES = {"clerk": clerk, "department": department, "leader": leader, "city": city}
 
 
+def notifications(me: Actor) -> None:
+    items = fetch(home.my_notifications, me, default=[])
+    if not items:
+        return
+    st.subheader("Thông báo cho bạn")
+    for item in items:
+        icon = ":material/notifications_active:" if not item.get("read_at") else ":material/notifications:"
+        text = f"{format_datetime(item['created_at'])} — {item['dossier_code']}: {item['title']}. {item['body']}"
+        st.warning(_plain(text), icon=icon)
+
+
 def show(me: Actor) -> None:
+    notifications(me)
     HOMES.get(home.home_kind(me), lambda _me: None)(me)

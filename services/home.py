@@ -13,7 +13,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, func, select
 
 from db.schema import dossiers, procedures, supplement_requests
-from services import early_warnings, feedback_desk, kpi, postal, queue, readiness, rivers, worklist
+from services import (
+    early_warnings,
+    feedback_desk,
+    kpi,
+    notify_inbox,
+    online_submission,
+    postal,
+    queue,
+    readiness,
+    rivers,
+    worklist,
+)
 from services.clock import LOCAL_TZ, now
 from services.errors import DomainError
 from services.roles import ADMIN, CITY_LEADER, CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
@@ -87,10 +98,9 @@ def _due_back_today(conn: Connection, actor: Actor, at: datetime) -> list[dict]:
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def online_inbox(conn: Connection, actor: Actor) -> int | None:
-    """Online dossiers waiting for acceptance. Placeholder hook: online submission is not built yet, so there is
-    nothing to count and the home screen shows no figure (None) rather than an invented one."""
-    return None
+def online_inbox(conn: Connection, actor: Actor) -> int:
+    """Online dossiers of the unit waiting for the clerk: new ones and those whose supplement came back."""
+    return len(online_submission.inbox(conn, actor))
 
 
 def _count(conn: Connection, *conditions, status: str) -> int:
@@ -212,3 +222,8 @@ def _closest_to_ready(found: list) -> list[dict]:
     """Units not ready yet, those with the fewest gaps first: they are the ones a call today can finish."""
     pending = sorted((row for row in found if not row.ready), key=lambda row: (len(row.missing), row.name))
     return [{"name": row.name, "missing": row.missing} for row in pending[:TOP]]
+
+
+def my_notifications(conn: Connection, actor: Actor, *, limit: int = 10) -> list[dict]:
+    """In-app notifications addressed to this person (near-due dossiers), unread first."""
+    return notify_inbox.list_for_user(conn, actor, limit=limit)

@@ -5,7 +5,7 @@ import tomllib
 import pytest
 
 from db.engine import read, write
-from services import home, processing
+from services import home, notify_inbox, online_submission, processing
 from services.errors import PermissionDenied
 from tests.apptest import open_app
 from tests.builders import actor
@@ -44,7 +44,20 @@ def test_the_clerk_home_counts_the_line_and_the_results_due_back_today(demo):
     assert first["waiting"] == sum(first["per_group"].values()) > 0
     assert first["next"]
     assert [d["code"] for d in data["due_today"]]
-    assert data["online_inbox"] is None  # no online submission yet: no figure rather than an invented one
+    with read(demo.engine) as conn:
+        assert data["online_inbox"] == len(online_submission.inbox(conn, clerk)) > 0
+
+
+def test_near_due_alerts_addressed_to_the_user_appear_on_the_home_screen(demo):
+    head = actor(demo.engine, "truongphong.nhs")
+    with read(demo.engine) as conn:
+        alerts = notify_inbox.list_for_user(conn, head)
+    assert alerts, "the demo raises near-due alerts for the Kinh tế department"
+    at = open_app(demo, "truongphong.nhs")
+    assert not at.exception and not at.error
+    assert "Thông báo cho bạn" in [s.value for s in at.subheader]
+    shown = " ".join(w.value for w in at.warning).replace("\\", "")  # markdown escapes removed
+    assert all(alert["dossier_code"] in shown for alert in alerts[:10])
 
 
 def test_the_clerk_calls_the_next_number_from_home_and_lands_on_the_counter_page(demo):
