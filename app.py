@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import auth, nav
+from components import auth, nav, ui
 from components.plain import escaped
 from components.runtime import engine, settings
 from config import SettingsError
@@ -50,5 +50,6 @@ st.session_state["actor"] = actor
 with read(engine()) as conn:
     password_change_only = accounts.must_change_password(conn, actor)
 _sidebar(actor)
+ui.show_flash()
 # expanded=True: every page of the role is listed; the collapsed default hides them behind an English "View more".
 st.navigation(nav.pages_for(actor, password_change_only=password_change_only), expanded=True).run()

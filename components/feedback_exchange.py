@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.runtime import settings
-from components.ui import call, failed, fetch
+from components.ui import act, fetch
 from services import feedback_details, feedback_transfer
 
 
@@ -30,7 +30,7 @@ def show_details(me, item: dict) -> None:
         st.caption("Chưa có dữ liệu ranh giới phường/xã để gợi ý đơn vị theo tọa độ.")
 
 
-def transfer_form(me, item: dict, on_done) -> None:
+def transfer_form(me, item: dict) -> None:
     targets = fetch(feedback_transfer.transfer_targets, me, feedback_id=item["id"])
     if not targets or not targets["can_transfer"]:
         return
@@ -44,7 +44,7 @@ def transfer_form(me, item: dict, on_done) -> None:
             reason = st.text_area("Lý do chuyển", key="feedback__transfer_reason")
             st.caption(f"Thời hạn sau khi chuyển: {feedback_transfer.CLOCK_RULES[clock]}.")
             if st.form_submit_button("Chuyển đơn vị"):
-                result = call(
+                act(
                     feedback_transfer.transfer,
                     me,
                     feedback_id=item["id"],
@@ -52,9 +52,8 @@ def transfer_form(me, item: dict, on_done) -> None:
                     reason=reason,
                     expected_version=item["version"],
                     clock=clock,
+                    done=lambda result: f"Đã chuyển phản ánh tới {result['unit']}.",
                 )
-                if not failed(result):
-                    on_done(result, f"Đã chuyển phản ánh tới {result['unit']}.")
 
 
 def transferred_out(me, unit_id: int | None) -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.nav import PAGES
-from components.ui import call, failed, fetch
+from components.ui import FLASH, call, failed, fetch
 from services import home, queue
 from services.clock import format_datetime
 from services.roles import DEPARTMENT_HEAD, Actor
@@ -84,7 +84,7 @@ def _counter_card(me: Actor, counter: dict) -> None:
             called = call(queue.call_next, me, counter_id=counter["id"])
             if not failed(called):
                 st.session_state["counter__counter"] = counter["id"]
-                st.session_state["counter__flash"] = (
+                st.session_state[FLASH] = (
                     f"Mời số {called['code']}." if called else "Không còn ai đang chờ ở các nhóm của quầy."
                 )
                 st.switch_page("pages/counter.py")

@@ -14,6 +14,7 @@ from services.errors import DomainError
 
 log = logging.getLogger("motcua")
 FAILED = object()
+FLASH = "ui__flash"
 
 
 def call(service: Callable, *args: Any, readonly: bool = False, **kwargs: Any) -> Any:
@@ -30,6 +31,27 @@ def call(service: Callable, *args: Any, readonly: bool = False, **kwargs: Any) -
             icon=":material/error:",
         )
     return FAILED
+
+
+def act(service: Callable, *args: Any, done: str | Callable[[Any], str] = "", keep: str = "", **kwargs: Any) -> Any:
+    """A page's write action: the service runs in one transaction; on failure the error is shown and FAILED
+    returned; on success the result is kept under the session key `keep` (if given), `done` (a message, or a
+    function of the result) is kept too and shown once after the rerun that follows at once (show_flash, which
+    app.py calls for every page)."""
+    result = call(service, *args, **kwargs)
+    if failed(result):
+        return result
+    if keep:
+        st.session_state[keep] = result
+    if done:
+        st.session_state[FLASH] = done(result) if callable(done) else done
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The confirmation of the last action, once, at the top of the page."""
+    if message := st.session_state.pop(FLASH, None):
+        st.success(message, icon=":material/check_circle:")
 
 
 def fetch(service: Callable, *args: Any, default: Any = None, **kwargs: Any) -> Any:

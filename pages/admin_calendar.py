@@ -6,7 +6,7 @@ from datetime import datetime, time
 import pandas as pd
 import streamlit as st
 
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import catalog, catalog_admin, units
 from services.clock import LOCAL_TZ, format_date, local, local_today
 from services.roles import ADMIN
@@ -22,13 +22,6 @@ NOON = "12:00"
 
 st.title("Lịch làm việc và ngày hẹn")
 me = actor()
-if flash := st.session_state.pop("calendar__flash", None):
-    st.success(flash)
-
-
-def saved(message: str) -> None:
-    st.session_state["calendar__flash"] = message
-    st.rerun()
 
 
 def scope_picker() -> int | None:
@@ -109,11 +102,20 @@ with tab_hours:
                 sessions.append({"weekday": 5, "starts": saturday_from, "ends": saturday_to})
             st.caption("Thứ Bảy làm bù theo quyết định của Chính phủ dùng giờ làm việc của ngày thường.")
             if st.form_submit_button("Lưu giờ làm việc", type="primary"):
-                if not failed(call(catalog_admin.set_office_sessions, me, unit_id=unit_id, sessions=sessions)):
-                    saved(f"Đã lưu giờ làm việc của {scope_name}.")
+                act(
+                    catalog_admin.set_office_sessions,
+                    me,
+                    unit_id=unit_id,
+                    sessions=sessions,
+                    done=f"Đã lưu giờ làm việc của {scope_name}.",
+                )
         if hours["source"] == "unit" and st.button("Dùng giờ mặc định của thành phố", key="calendar__reset"):
-            if not failed(call(catalog_admin.reset_office_sessions, me, unit_id=unit_id)):
-                saved(f"{scope_name} đã trở về giờ làm việc mặc định của thành phố.")
+            act(
+                catalog_admin.reset_office_sessions,
+                me,
+                unit_id=unit_id,
+                done=f"{scope_name} đã trở về giờ làm việc mặc định của thành phố.",
+            )
 
 with tab_days:
     year = st.selectbox(
@@ -152,9 +154,15 @@ with tab_days:
         )
         note = st.text_input("Lý do (số văn bản, sự kiện)", key="calendar__override_note")
         if st.form_submit_button("Thêm ngày", type="primary"):
-            result = call(catalog_admin.add_calendar_override, me, unit_id=unit_id, day=day, kind=kind, note=note)
-            if not failed(result):
-                saved(f"Đã thêm {catalog_admin.OVERRIDE_KINDS[kind].lower()} {format_date(day)}.")
+            act(
+                catalog_admin.add_calendar_override,
+                me,
+                unit_id=unit_id,
+                day=day,
+                kind=kind,
+                note=note,
+                done=lambda _: f"Đã thêm {catalog_admin.OVERRIDE_KINDS[kind].lower()} {format_date(day)}.",
+            )
     removable = {o["id"]: o for o in overrides if o["unit_id"] == unit_id}
     if removable:
         chosen = st.selectbox(
@@ -164,8 +172,12 @@ with tab_days:
             key="calendar__remove_id",
         )
         if st.button("Xóa ngày này", key="calendar__remove"):
-            if not failed(call(catalog_admin.remove_calendar_override, me, override_id=chosen)):
-                saved(f"Đã xóa ngày điều chỉnh {format_date(removable[chosen]['day'])}.")
+            act(
+                catalog_admin.remove_calendar_override,
+                me,
+                override_id=chosen,
+                done=f"Đã xóa ngày điều chỉnh {format_date(removable[chosen]['day'])}.",
+            )
 
 with tab_holidays:
     holiday_year = st.selectbox(

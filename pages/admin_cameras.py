@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import ioc
 from components.tables import table
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import cameras, units
 
 me = actor()
@@ -59,7 +59,8 @@ with st.form(f"cameras__form_{editing}"):
         key=f"cameras__status_{editing}",
     )
     if st.form_submit_button("Lưu", type="primary"):
-        saved = call(
+        ioc.clear()
+        act(
             cameras.save_camera,
             me,
             camera_id=editing,
@@ -68,8 +69,5 @@ with st.form(f"cameras__form_{editing}"):
             unit_id=unit_id,
             stream_url=stream_url,
             status=status,
+            done="Đã lưu camera.",
         )
-        if not failed(saved):
-            ioc.clear()
-            st.success("Đã lưu camera.")
-            st.rerun()

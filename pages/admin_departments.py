@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components.pickers import unit_picker
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import units
 
 st.title("Phòng chuyên môn")
@@ -35,9 +35,15 @@ with st.form("departments__create", clear_on_submit=True):
         "Loại", list(units.DEPARTMENT_KINDS), format_func=units.DEPARTMENT_KINDS.get, key="departments__kind"
     )
     if st.form_submit_button("Thêm", type="primary"):
-        if not failed(call(units.create_department, me, unit_id=unit_id, code=code, name=name, kind=kind)):
-            st.success(f"Đã thêm phòng “{name}”.")
-            st.rerun()
+        act(
+            units.create_department,
+            me,
+            unit_id=unit_id,
+            code=code,
+            name=name,
+            kind=kind,
+            done=f"Đã thêm phòng “{name}”.",
+        )
 
 if rows:
     by_id = {r["id"]: r for r in rows}
@@ -46,5 +52,4 @@ if rows:
     )
     label = "Ngừng hoạt động" if by_id[chosen]["active"] else "Kích hoạt lại"
     if st.button(label, key="departments__toggle_button"):
-        if not failed(call(units.set_department_active, me, department_id=chosen, active=not by_id[chosen]["active"])):
-            st.rerun()
+        act(units.set_department_active, me, department_id=chosen, active=not by_id[chosen]["active"])

@@ -4,13 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from components.pickers import unit_picker
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import feedback_routing as routing
 
 st.title("Định tuyến phản ánh")
 me = actor()
-if flash := st.session_state.pop("routing__flash", None):
-    st.success(flash, icon=":material/check_circle:")
 unit_id = unit_picker(me, key="routing__unit")
 table = fetch(routing.routing_table, me, unit_id=unit_id, default=[])
 st.dataframe(
@@ -42,10 +40,14 @@ if table:
         )
         handler = st.selectbox("Đơn vị xử lý", list(handlers), format_func=handlers.get, key="routing__handler")
         if st.form_submit_button("Lưu", type="primary"):
-            result = call(routing.set_route, me, unit_id=unit_id, category=category, department_id=handler or None)
-            if not failed(result):
-                st.session_state["routing__flash"] = "Đã lưu định tuyến."
-                st.rerun()
+            act(
+                routing.set_route,
+                me,
+                unit_id=unit_id,
+                category=category,
+                department_id=handler or None,
+                done="Đã lưu định tuyến.",
+            )
 
 st.subheader("Thời hạn xử lý phản ánh")
 deadlines = fetch(routing.deadline_days, default={})
@@ -76,6 +78,4 @@ with st.form("routing__complex"):
         key="routing__complex_days",
     )
     if st.form_submit_button("Lưu thời hạn"):
-        if not failed(call(routing.set_complex_days, me, working_days=int(days))):
-            st.session_state["routing__flash"] = "Đã lưu thời hạn."
-            st.rerun()
+        act(routing.set_complex_days, me, working_days=int(days), done="Đã lưu thời hạn.")

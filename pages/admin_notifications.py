@@ -4,17 +4,13 @@ resend a failed message."""
 import pandas as pd
 import streamlit as st
 
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import notify_outbox
 from services.clock import format_datetime
 from services.notify_templates import EVENT_LABELS
 
 st.title("Nhật ký gửi thông báo")
 me = actor()
-
-done = st.session_state.pop("notify__done", "")
-if done:
-    st.success(done, icon=":material/check_circle:")
 
 counts = fetch(notify_outbox.delivery_counts, me, default={}) or {}
 columns = st.columns(len(notify_outbox.STATUS_LABELS))
@@ -96,6 +92,4 @@ if attempts:
         width="stretch",
     )
 if row["status"] in ("failed", "sent", "skipped") and st.button("Gửi lại", key="notify__resend"):
-    if not failed(call(notify_outbox.resend, me, outbox_id=chosen)):
-        st.session_state["notify__done"] = f"Đã đưa thông báo #{chosen} vào hàng đợi gửi lại."
-        st.rerun()
+    act(notify_outbox.resend, me, outbox_id=chosen, done=f"Đã đưa thông báo #{chosen} vào hàng đợi gửi lại.")

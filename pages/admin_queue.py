@@ -6,7 +6,7 @@ import streamlit as st
 from components.pickers import unit_picker
 from components.printed_ticket import kiosk_key_panel
 from components.runtime import settings
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, call, fetch
 from services import queue_config, readiness
 from services.working_time import WEEKDAY_LABELS
 
@@ -16,14 +16,10 @@ unit_id = unit_picker(me, key="admin_queue__unit")
 setup = fetch(queue_config.queue_setup, me, unit_id=unit_id)
 if setup is None:
     st.stop()
-if flash := st.session_state.pop("admin_queue__flash", None):
-    st.success(flash)
 
 
 def save(service, message: str, **kwargs) -> None:
-    if not failed(call(service, me, **kwargs)):
-        st.session_state["admin_queue__flash"] = message
-        st.rerun()
+    act(service, me, done=message, **kwargs)
 
 
 groups = {g["id"]: g for g in setup["groups"]}

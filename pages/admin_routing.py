@@ -4,13 +4,11 @@ and department), and how long the other end has to confirm a postal shipment."""
 import pandas as pd
 import streamlit as st
 
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import postal, routing
 
 st.title("Định tuyến hồ sơ liên thông")
 me = actor()
-if flash := st.session_state.pop("admin_routing__flash", None):
-    st.success(flash, icon=":material/check_circle:")
 st.caption(
     "Hồ sơ thủ tục tiếp nhận không phụ thuộc địa giới hành chính được chuyển đến đơn vị xử lý theo nơi có đất. "
     "Không có quy tắc riêng thì dùng mặc định: phòng cùng lĩnh vực của chính phường/xã nơi có đất; "
@@ -62,22 +60,23 @@ department_id = st.selectbox(
 )
 save, clear = st.columns(2)
 if save.button("Lưu quy tắc", type="primary", key="admin_routing__save", icon=":material/save:"):
-    result = call(
+    act(
         routing.set_route,
         me,
         procedure_id=procedure_id,
         land_unit_id=land_unit_id,
         processing_unit_id=processing_unit_id,
         department_id=department_id,
+        done=f"Đã lưu quy tắc cho nơi có đất {units.get(land_unit_id)}.",
     )
-    if not failed(result):
-        st.session_state["admin_routing__flash"] = f"Đã lưu quy tắc cho nơi có đất {units.get(land_unit_id)}."
-        st.rerun()
 if clear.button("Bỏ quy tắc riêng (dùng mặc định)", key="admin_routing__clear", icon=":material/undo:"):
-    result = call(routing.clear_route, me, procedure_id=procedure_id, land_unit_id=land_unit_id)
-    if not failed(result):
-        st.session_state["admin_routing__flash"] = f"{units.get(land_unit_id)} dùng lại quy tắc mặc định."
-        st.rerun()
+    act(
+        routing.clear_route,
+        me,
+        procedure_id=procedure_id,
+        land_unit_id=land_unit_id,
+        done=f"{units.get(land_unit_id)} dùng lại quy tắc mặc định.",
+    )
 
 st.subheader("Bưu chính công ích")
 settings = fetch(postal.get_settings, default={"confirm_within_days": postal.DEFAULT_CONFIRM_DAYS, "is_sample": True})
@@ -93,6 +92,9 @@ with st.form("admin_routing__postal"):
         key="admin_routing__confirm_days",
     )
     if st.form_submit_button("Lưu thời hạn xác nhận"):
-        if not failed(call(postal.set_confirm_days, me, days=int(days))):
-            st.session_state["admin_routing__flash"] = f"Chuyến gửi cần được xác nhận trong {int(days)} ngày làm việc."
-            st.rerun()
+        act(
+            postal.set_confirm_days,
+            me,
+            days=int(days),
+            done=f"Chuyến gửi cần được xác nhận trong {int(days)} ngày làm việc.",
+        )

@@ -5,7 +5,7 @@ leader adds roots for their own ward."""
 import streamlit as st
 
 from components.tables import table
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import signed_results, units
 from services.clock import format_datetime
 
@@ -15,10 +15,6 @@ st.caption(
     "Kết quả giải quyết chỉ được tính là kết quả điện tử khi tệp PDF có chữ ký số hợp lệ, với chứng thư của người "
     "ký do một tổ chức trong danh sách này cấp (kiểm tra bằng pyHanko khi tải lên, không kết nối mạng)."
 )
-done = st.session_state.pop("certs__done", "")
-if done:
-    st.success(done, icon=":material/verified:")
-
 if me.city_wide:
     names = {u["id"]: u["name"] for u in fetch(units.list_units, default=[])}
     scope = st.selectbox(
@@ -54,16 +50,14 @@ with st.form("certs__add", clear_on_submit=True):
     upload = st.file_uploader("Tệp chứng thư (.cer, .crt, .pem)", type=["cer", "crt", "pem", "der"], key="certs__file")
     submitted = st.form_submit_button("Thêm vào danh sách tin cậy", type="primary", icon=":material/add_moderator:")
 if submitted:
-    result = call(
+    act(
         signed_results.add_certificate,
         me,
         unit_id=scope,
         name=name,
         data=upload.getvalue() if upload else b"",
+        done="Đã thêm chứng thư vào danh sách tin cậy.",
     )
-    if not failed(result):
-        st.session_state["certs__done"] = "Đã thêm chứng thư vào danh sách tin cậy."
-        st.rerun()
 
 removable = {r["id"]: r for r in rows if me.city_wide or r["unit_id"] == me.unit_id}
 if removable:
@@ -72,6 +66,9 @@ if removable:
             "Bỏ tin cậy chứng thư", list(removable), format_func=lambda i: removable[i]["name"], key="certs__pick"
         )
         if st.form_submit_button("Bỏ khỏi danh sách", icon=":material/remove_moderator:"):
-            if not failed(call(signed_results.remove_certificate, me, certificate_id=chosen)):
-                st.session_state["certs__done"] = "Đã bỏ chứng thư khỏi danh sách tin cậy."
-                st.rerun()
+            act(
+                signed_results.remove_certificate,
+                me,
+                certificate_id=chosen,
+                done="Đã bỏ chứng thư khỏi danh sách tin cậy.",
+            )

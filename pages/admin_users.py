@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components.pickers import unit_picker
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, call, failed, fetch
 from services import accounts, units
 from services.clock import format_datetime
 from services.roles import ALL_ROLES, CITY_WIDE_ROLES, ROLE_LABELS
@@ -111,8 +111,7 @@ with tab_edit:
         with col_active:
             label = "Vô hiệu hóa tài khoản" if row["active"] else "Kích hoạt lại tài khoản"
             if st.button(label, key=f"users__toggle_{chosen}"):
-                if not failed(call(accounts.set_active, me, user_id=chosen, active=not row["active"])):
-                    st.rerun()
+                act(accounts.set_active, me, user_id=chosen, active=not row["active"])
         with col_reset:
             if st.button("Đặt lại mật khẩu", key=f"users__reset_{chosen}"):
                 password = accounts.generate_password()

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from components import ui
 from components.nav import PAGES
 from components.printed_ticket import counter_panel
 from components.ui import actor, call, failed, fetch
@@ -23,16 +24,11 @@ counter_id = st.selectbox(
     format_func=lambda i: f"Quầy {by_id[i]['number']} – {by_id[i]['name']}",
     key="counter__counter",
 )
-if flash := st.session_state.pop("counter__flash", None):
-    st.success(flash, icon=":material/campaign:")
 
 
 def act(service, message, **kwargs):
-    """One clerk action; on success rerun the page with a short confirmation."""
-    result = call(service, me, counter_id=counter_id, **kwargs)
-    if not failed(result):
-        st.session_state["counter__flash"] = message(result) if callable(message) else message
-        st.rerun()
+    """One clerk action at this counter; on success the page reruns with a short confirmation."""
+    ui.act(service, me, counter_id=counter_id, done=message, **kwargs)
 
 
 def intake_registered() -> bool:

@@ -3,14 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import dispatch, routing
 from services.clock import format_datetime
 
 st.title("Điều phối hồ sơ")
 me = actor()
-if flash := st.session_state.pop("dispatch__flash", None):
-    st.success(flash, icon=":material/check_circle:")
 st.caption(
     "Hồ sơ chưa có đơn vị xử lý phù hợp (không có quy tắc định tuyến và nơi có đất chưa có phòng chuyên môn) "
     "chờ ở đây, cũ nhất trước. Thời hạn trả kết quả vẫn tính từ lúc tiếp nhận."
@@ -73,7 +71,7 @@ remember = st.checkbox(
     key=f"dispatch__remember_{dossier_id}",
 )
 if st.button("Điều phối", type="primary", key="dispatch__send", icon=":material/send:"):
-    result = call(
+    act(
         dispatch.dispatch_dossier,
         me,
         dossier_id=dossier_id,
@@ -81,7 +79,5 @@ if st.button("Điều phối", type="primary", key="dispatch__send", icon=":mate
         unit_id=unit_id,
         department_id=department_id,
         remember=remember,
+        done=f"Đã chuyển hồ sơ {chosen['code']} đến {units.get(unit_id)}.",
     )
-    if not failed(result):
-        st.session_state["dispatch__flash"] = f"Đã chuyển hồ sơ {chosen['code']} đến {units.get(unit_id)}."
-        st.rerun()

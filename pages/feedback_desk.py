@@ -9,7 +9,7 @@ import streamlit as st
 from components import feedback_exchange
 from components.pickers import unit_picker
 from components.runtime import settings
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import feedback_desk as desk
 from services.citizen_rating import RATINGS
 from services.clock import format_datetime
@@ -23,8 +23,6 @@ st.title("Phản ánh, kiến nghị")
 me = actor()
 store = store_from_settings(settings())
 unit_id = unit_picker(me, key="feedback__unit")
-if flash := st.session_state.pop("feedback__flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
 
 def _views() -> list[str]:
@@ -135,12 +133,6 @@ if item["duplicates"]:
     )
 
 
-def _done(result, message: str) -> None:
-    if not failed(result):
-        st.session_state["feedback__flash"] = message
-        st.rerun()
-
-
 version = item["version"]
 if item["can_triage"]:
     with st.expander("Phân loại và chuyển xử lý", expanded=item["status"] == "triage"):
@@ -170,17 +162,15 @@ if item["can_triage"]:
                 key="feedback__triage_kind",
             )
             if st.form_submit_button("Xác nhận phân loại", type="primary"):
-                _done(
-                    call(
-                        desk.triage,
-                        me,
-                        feedback_id=item["id"],
-                        category=category,
-                        department_id=handler or None,
-                        kind=kind,
-                        expected_version=version,
-                    ),
-                    "Đã phân loại và chuyển xử lý.",
+                act(
+                    desk.triage,
+                    me,
+                    feedback_id=item["id"],
+                    category=category,
+                    department_id=handler or None,
+                    kind=kind,
+                    expected_version=version,
+                    done="Đã phân loại và chuyển xử lý.",
                 )
 
 if item["can_handle"] and item["status"] in ("assigned", "triage"):
@@ -194,31 +184,27 @@ if item["can_handle"] and item["status"] in ("assigned", "triage"):
                 key="feedback__answer_photos",
             )
             if st.form_submit_button("Gửi trả lời", type="primary"):
-                _done(
-                    call(
-                        desk.answer,
-                        me,
-                        store=store,
-                        feedback_id=item["id"],
-                        text=text,
-                        photos=[(f.name, f.getvalue()) for f in photos or []],
-                        expected_version=version,
-                    ),
-                    "Đã trả lời; câu trả lời được công khai.",
+                act(
+                    desk.answer,
+                    me,
+                    store=store,
+                    feedback_id=item["id"],
+                    text=text,
+                    photos=[(f.name, f.getvalue()) for f in photos or []],
+                    expected_version=version,
+                    done="Đã trả lời; câu trả lời được công khai.",
                 )
     with st.expander("Đề nghị người gửi bổ sung thông tin"):
         with st.form("feedback__info_form"):
             question = st.text_area("Thông tin cần bổ sung", key="feedback__info_text")
             if st.form_submit_button("Gửi đề nghị"):
-                _done(
-                    call(
-                        desk.request_information,
-                        me,
-                        feedback_id=item["id"],
-                        question=question,
-                        expected_version=version,
-                    ),
-                    "Đã gửi đề nghị; thời hạn tạm dừng đến khi người gửi bổ sung.",
+                act(
+                    desk.request_information,
+                    me,
+                    feedback_id=item["id"],
+                    question=question,
+                    expected_version=version,
+                    done="Đã gửi đề nghị; thời hạn tạm dừng đến khi người gửi bổ sung.",
                 )
 
 if (item["can_handle"] or item["can_triage"]) and item["status"] in ("triage", "assigned", "info_requested"):
@@ -235,27 +221,22 @@ if (item["can_handle"] or item["can_triage"]) and item["status"] in ("triage", "
             )
             note = st.text_area("Giải thích cho người gửi", key="feedback__reject_note")
             if st.form_submit_button("Xác nhận không xử lý"):
-                _done(
-                    call(
-                        desk.reject,
-                        me,
-                        feedback_id=item["id"],
-                        reason=reason,
-                        note=note,
-                        duplicate_of=duplicate_of,
-                        expected_version=version,
-                    ),
-                    "Đã chuyển sang không xử lý.",
+                act(
+                    desk.reject,
+                    me,
+                    feedback_id=item["id"],
+                    reason=reason,
+                    note=note,
+                    duplicate_of=duplicate_of,
+                    expected_version=version,
+                    done="Đã chuyển sang không xử lý.",
                 )
 
 if item["can_escalate"]:
     if st.button("Chuyển lãnh đạo (quá hạn)", key="feedback__escalate", icon=":material/priority_high:"):
-        _done(
-            call(desk.escalate, me, feedback_id=item["id"], expected_version=version),
-            "Đã chuyển lãnh đạo đơn vị.",
-        )
+        act(desk.escalate, me, feedback_id=item["id"], expected_version=version, done="Đã chuyển lãnh đạo đơn vị.")
 
-feedback_exchange.transfer_form(me, item, _done)
+feedback_exchange.transfer_form(me, item)
 
 with st.expander("Quá trình xử lý"):
     st.dataframe(

@@ -5,17 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from components.runtime import settings
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import online_submission as online
 from services.clock import format_datetime
 from services.files import store_from_settings
 
 st.title("Hồ sơ nộp trực tuyến")
 me = actor()
-
-done = st.session_state.pop("online__done", "")
-if done:
-    st.success(done, icon=":material/check_circle:")
 
 show_closed = st.toggle("Hiện cả hồ sơ đã xử lý", key="online__closed")
 rows = fetch(online.inbox, me, include_closed=show_closed, default=None)
@@ -112,14 +108,17 @@ with accept_tab:
             "Cần xác minh (thời hạn dài hơn)", key="online__verification"
         )
         if st.button("Tiếp nhận hồ sơ", type="primary", key="online__accept"):
-            result = call(online.accept, me, submission_id=item["id"], expected_version=item["version"],
-                          verification=verification)  # fmt: skip
-            if not failed(result):
-                st.session_state["online__done"] = (
+            act(
+                online.accept,
+                me,
+                submission_id=item["id"],
+                expected_version=item["version"],
+                verification=verification,
+                done=lambda result: (
                     f"Đã tiếp nhận: mã hồ sơ {result['code']}, tính thời hạn từ "
                     f"{format_datetime(result['received_at'])}, hẹn trả {format_datetime(result['due_at'])}."
-                )
-                st.rerun()
+                ),
+            )
 with supplement_tab:
     if item["status"] != "pending":
         st.info("Đã gửi yêu cầu bổ sung; đang chờ công dân.")
@@ -127,16 +126,23 @@ with supplement_tab:
         with st.form("online__supplement_form"):
             request = st.text_area("Giấy tờ cần bổ sung và lý do", key="online__supplement_text", max_chars=2000)
             if st.form_submit_button("Gửi yêu cầu bổ sung"):
-                result = call(online.request_supplement, me, submission_id=item["id"],
-                              expected_version=item["version"], request=request)  # fmt: skip
-                if not failed(result):
-                    st.session_state["online__done"] = "Đã gửi yêu cầu bổ sung cho công dân."
-                    st.rerun()
+                act(
+                    online.request_supplement,
+                    me,
+                    submission_id=item["id"],
+                    expected_version=item["version"],
+                    request=request,
+                    done="Đã gửi yêu cầu bổ sung cho công dân.",
+                )
 with refuse_tab:
     with st.form("online__refuse_form"):
         reason = st.text_area("Lý do không tiếp nhận", key="online__refuse_text", max_chars=2000)
         if st.form_submit_button("Không tiếp nhận"):
-            result = call(online.refuse, me, submission_id=item["id"], expected_version=item["version"], reason=reason)
-            if not failed(result):
-                st.session_state["online__done"] = "Đã từ chối tiếp nhận và báo lý do cho công dân."
-                st.rerun()
+            act(
+                online.refuse,
+                me,
+                submission_id=item["id"],
+                expected_version=item["version"],
+                reason=reason,
+                done="Đã từ chối tiếp nhận và báo lý do cho công dân.",
+            )

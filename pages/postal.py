@@ -6,21 +6,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import postal, postal_forms
 from services.clock import LOCAL_TZ, format_datetime, local, now
 
-FLASH = "postal__flash"
-
 st.title("Bưu chính công ích")
 me = actor()
-if flash := st.session_state.pop(FLASH, None):
-    st.success(flash, icon=":material/check_circle:")
-
-
-def done(message: str) -> None:
-    st.session_state[FLASH] = message
-    st.rerun()
 
 
 received = fetch(postal.shipments, me, direction="incoming", default=[])
@@ -53,8 +44,12 @@ with receive_tab:
                 st.warning("Quá hạn xác nhận đã nhận.", icon=":material/schedule:")
             st.caption("Hồ sơ: " + ", ".join(shipment["dossier_codes"]))
             if st.button("Xác nhận đã nhận", key=f"postal__receive_{shipment['id']}", type="primary"):
-                if not failed(call(postal.confirm_receipt, me, shipment_id=shipment["id"])):
-                    done(f"Đã xác nhận nhận chuyến gửi {shipment['tracking_number']}.")
+                act(
+                    postal.confirm_receipt,
+                    me,
+                    shipment_id=shipment["id"],
+                    done=f"Đã xác nhận nhận chuyến gửi {shipment['tracking_number']}.",
+                )
 
 with send_tab:
     kind = st.radio(
@@ -89,7 +84,7 @@ with send_tab:
     )
     note = st.text_input("Ghi chú (không bắt buộc)", key="postal__note")
     if st.button("Ghi nhận chuyến gửi", type="primary", key="postal__send", icon=":material/local_shipping:"):
-        shipment_id = call(
+        act(
             postal.send_shipment,
             me,
             kind=kind,
@@ -99,10 +94,9 @@ with send_tab:
             sent_at=datetime.combine(sent_on, sent_time, tzinfo=LOCAL_TZ),
             to_address=address,
             note=note,
+            keep="postal__manifest",
+            done=f"Đã ghi nhận chuyến {tracking.strip().upper()} gồm {len(chosen)} hồ sơ; in bảng kê ở thẻ “Bảng kê”.",
         )
-        if not failed(shipment_id):
-            st.session_state["postal__manifest"] = shipment_id
-            done(f"Đã ghi nhận chuyến {tracking.strip().upper()} gồm {len(chosen)} hồ sơ; in bảng kê ở thẻ “Bảng kê”.")
 
 with sent_tab:
     if not outgoing:
@@ -141,8 +135,13 @@ with sent_tab:
             )
             recipient = st.text_input("Người ký nhận (theo phiếu báo phát)", key="postal__recipient")
             if st.form_submit_button("Xác nhận đã phát", type="primary"):
-                if not failed(call(postal.confirm_delivery, me, shipment_id=delivered, recipient=recipient)):
-                    done("Đã xác nhận phát kết quả cho công dân; hồ sơ chuyển sang “Đã trả kết quả”.")
+                act(
+                    postal.confirm_delivery,
+                    me,
+                    shipment_id=delivered,
+                    recipient=recipient,
+                    done="Đã xác nhận phát kết quả cho công dân; hồ sơ chuyển sang “Đã trả kết quả”.",
+                )
 
 with manifest_tab:
     every = {s["id"]: s for s in sorted([*outgoing, *received], key=lambda s: -s["id"])}

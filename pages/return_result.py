@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.plain import escaped
 from components.runtime import settings
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import citizen_rating, receipts, returns
 from services.clock import format_datetime
 from services.dossier_flow import EVENT_LABELS
@@ -14,10 +14,6 @@ from services.files import store_from_settings
 
 st.title("Trả kết quả")
 me = actor()
-
-done = st.session_state.pop("return__done", "")
-if done:
-    st.success(done, icon=":material/check_circle:")
 
 with st.expander("Máy tính bảng đánh giá tại quầy"):
     st.caption(
@@ -132,7 +128,7 @@ with st.form(f"return__form_{chosen}_{details['version']}"):
     submitted = st.form_submit_button("Trả kết quả", type="primary", icon=":material/assignment_turned_in:")
 
 if submitted:
-    result = call(
+    act(
         returns.return_result,
         me,
         dossier_id=chosen,
@@ -140,11 +136,8 @@ if submitted:
         collector_name=name,
         collector_cccd=cccd,
         authorization=authorization,
+        done=lambda result: (
+            f"Đã trả kết quả hồ sơ {details['code']}{' (trễ hạn)' if result['is_late'] else ''}. Mời công dân quét "
+            "mã QR trên giấy hẹn bằng điện thoại để tự đánh giá mức độ hài lòng."
+        ),
     )
-    if not failed(result):
-        late = " (trễ hạn)" if result["is_late"] else ""
-        st.session_state["return__done"] = (
-            f"Đã trả kết quả hồ sơ {details['code']}{late}. Mời công dân quét mã QR trên giấy hẹn bằng điện thoại "
-            "để tự đánh giá mức độ hài lòng."
-        )
-        st.rerun()

@@ -6,7 +6,7 @@ import streamlit as st
 from components import ioc
 from components.long_job import is_running, run_once
 from components.tables import XLSX, table
-from components.ui import actor, call, failed
+from components.ui import act, actor, failed
 from services import trial_report
 from services.clock import local_today
 
@@ -81,7 +81,8 @@ with st.form("trial__lesson_form", clear_on_submit=True):
     proposal = st.text_area("Đề xuất", key="trial__proposal", max_chars=trial_report.MAX_TEXT)
     owner = st.text_input("Người / bộ phận phụ trách", key="trial__owner", max_chars=160)
     if st.form_submit_button("Lưu ghi nhận", type="primary"):
-        saved = call(
+        ioc.clear()
+        act(
             trial_report.add_lesson,
             me,
             unit_id=unit_id,
@@ -90,8 +91,5 @@ with st.form("trial__lesson_form", clear_on_submit=True):
             problem=problem,
             proposal=proposal,
             owner=owner,
+            done="Đã lưu ghi nhận.",
         )
-        if not failed(saved):
-            ioc.clear()
-            st.success("Đã lưu ghi nhận.")
-            st.rerun()
