@@ -10,8 +10,8 @@ from db.engine import read
 from services import catalog
 from services.clock import LOCAL_TZ, local
 from services.errors import ValidationError
-from services.working_time import Session, parse_hhmm
 from services.units import unit_by_code
+from services.working_time import Session, parse_hhmm
 
 RECEIVED_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -62,7 +62,9 @@ def parse_sessions(text: str) -> tuple[Session, ...]:
     for part in (text or "").split(","):
         start, _, end = part.strip().partition("-")
         if not end:
-            raise ValidationError(f"Buổi làm việc '{part.strip()}' không hợp lệ; dùng dạng HH:MM-HH:MM, vd. 07:30-11:30.")
+            raise ValidationError(
+                f"Buổi làm việc '{part.strip()}' không hợp lệ; dùng dạng HH:MM-HH:MM, vd. 07:30-11:30."
+            )
         sessions.append((parse_hhmm(start), parse_hhmm(end)))
     return tuple(sessions)
 

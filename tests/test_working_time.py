@@ -122,7 +122,8 @@ def test_a_dossier_received_on_a_saturday_opening_starts_counting_at_monday_open
     assert due_at(SATURDAY_MORNING, working_days(2), at("2026-06-20 09:00")) == at("2026-06-23 17:00")
 
 
-SEVEN_AND_A_HALF = WorkingCalendar(sessions={w: ((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0))) for w in range(5)})
+SHORT_AFTERNOON = (time(13, 30), time(17, 0))
+SEVEN_AND_A_HALF = WorkingCalendar(sessions={w: (MORNING, SHORT_AFTERNOON) for w in range(5)})
 SEVEN_AND_A_HALF_WITH_SATURDAY = WorkingCalendar(
     sessions={**SEVEN_AND_A_HALF.sessions, 5: ((time(7, 30), time(11, 30)),)}
 )
