@@ -23,6 +23,13 @@ from db.tables.feedback import (
 from db.tables.foundation import audit_log, departments, units, users
 from db.tables.intake import intake_refusals, intake_settings, public_lookup_attempts
 from db.tables.ioc import cameras, river_readings, river_stations, trial_lessons
+from db.tables.legal import (
+    counter_supplement_slips,
+    dossier_steps,
+    extensions,
+    marriage_registrations,
+    withdrawals,
+)
 from db.tables.postal import postal_settings, postal_shipment_items, postal_shipments, routing_rules
 from db.tables.processing import apologies, site_appraisal_photos, site_appraisals, supplement_requests
 from db.tables.queue import (
@@ -89,4 +96,9 @@ __all__ = [
     "staff_imports",
     "config_copies",
     "poster_downloads",
+    "dossier_steps",
+    "marriage_registrations",
+    "withdrawals",
+    "extensions",
+    "counter_supplement_slips",
 ]

@@ -70,6 +70,7 @@ SAMPLE_CATALOG = [
         mode="at_counter",
         department_kind="van_hoa_xa_hoi",
         parties=2,
+        conditions="marriage",  # Law on Marriage and Family 2014 Art. 8: checked at intake and at registration
         fee=0,
         documents=[
             {"name": "Tờ khai đăng ký kết hôn (có chữ ký của hai bên)", "original": True, "copies": 1},
@@ -188,6 +189,7 @@ def _row(item: dict) -> dict:
         "verification_deadline_amount": None,
         "parties": 1,
         "department_kind": None,
+        "conditions": None,
         **item,
     }
     row["documents"] = json.dumps(item["documents"], ensure_ascii=False)
