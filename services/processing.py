@@ -10,7 +10,15 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from db.schema import apologies, dossier_files, site_appraisal_photos, site_appraisals, supplement_requests, users
+from db.schema import (
+    apologies,
+    dossier_files,
+    procedures,
+    site_appraisal_photos,
+    site_appraisals,
+    supplement_requests,
+    users,
+)
 from services import dossier_flow
 from services.catalog import calendar_for_unit
 from services.clock import format_datetime, local_today, now
@@ -88,12 +96,19 @@ def available_actions(actor: Actor, dossier: dict) -> list[str]:
             offered.append("site_appraisal")
     if "receive_supplement" in allowed and is_counter_clerk(actor, dossier):
         offered.append("receive_supplement")
-    if status in APOLOGY_STATUSES and (is_handler(actor, dossier) or is_unit_leader(actor, dossier)):
+    if status in APOLOGY_STATUSES and may_apologize(actor, dossier):
         offered.append("apologize")
     return offered
 
 
-APOLOGY_STATUSES = frozenset({"assigned", "in_progress", "supplement_requested"})
+APOLOGY_STATUSES = frozenset({"received", "assigned", "in_progress", "supplement_requested"})
+
+
+def may_apologize(actor: Actor, dossier: dict) -> bool:
+    """Any procedure may need an apology: the handler or the unit's leader, and for a dossier decided at the counter
+    (no department) its counter clerk."""
+    at_counter = dossier.get("department_id") is None and is_counter_clerk(actor, dossier)
+    return is_handler(actor, dossier) or is_unit_leader(actor, dossier) or at_counter
 
 
 def _require(condition: bool, message: str = HANDLER_ONLY) -> None:
@@ -417,19 +432,30 @@ def apologize(
     new_due_at: datetime,
     at: datetime | None = None,
 ) -> int:
-    """Phiếu xin lỗi và hẹn lại ngày trả kết quả; the dossier still counts as late."""
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả, no later than the procedure's lead time (1 working day by default)
+    before the due moment (Decree 61/2018 Art. 19(3)(d)/(4)(c) as amended by Decree 107/2021; kept by Decree
+    118/2025, see docs/rules.md). The legal due moment is kept: the dossier counts as late and turns "Quá hạn" when
+    that moment passes; the new date promised to the citizen is `rescheduled_due_at`."""
     at = moment(at)
     dossier = _load(conn, actor, dossier_id, expected_version)
-    _require(is_handler(actor, dossier) or is_unit_leader(actor, dossier))
+    _require(may_apologize(actor, dossier))
     if dossier["status"] not in APOLOGY_STATUSES:
         raise dossier_flow.InvalidTransition("Chỉ hẹn lại ngày trả kết quả cho hồ sơ đang giải quyết.")
     reason = _clean_text(reason, "lý do chậm trả kết quả")
     if new_due_at is None or new_due_at.tzinfo is None:
         raise ValidationError("Vui lòng chọn ngày giờ hẹn trả mới.")
-    if new_due_at <= dossier["due_at"]:
-        raise ValidationError(f"Ngày hẹn trả mới phải sau ngày hẹn cũ ({format_datetime(dossier['due_at'])}).")
+    promised = dossier["rescheduled_due_at"] or dossier["due_at"]
+    if new_due_at <= promised:
+        raise ValidationError(f"Ngày hẹn trả mới phải sau ngày hẹn cũ ({format_datetime(promised)}).")
     if new_due_at <= at:
         raise ValidationError("Ngày hẹn trả mới phải ở trong tương lai.")
+    limit = apology_limit(conn, dossier)
+    if at > limit:
+        raise ValidationError(
+            "Đã quá thời điểm gửi phiếu xin lỗi và hẹn lại: chậm nhất "
+            f"{format_datetime(limit)}, trước thời hạn giải quyết {format_datetime(dossier['due_at'])}. "
+            "Hồ sơ vẫn phải giải quyết và được tính trễ hạn."
+        )
     dossier_flow.record(
         conn,
         actor,
@@ -440,7 +466,7 @@ def apologize(
         public=True,
         at=at,
         event={"step_due_at": new_due_at},
-        due_at=new_due_at,
+        rescheduled_due_at=new_due_at,
         apology_count=dossier["apology_count"] + 1,
         counted_late=True,
     )
@@ -448,12 +474,19 @@ def apologize(
         insert(apologies).values(
             dossier_id=dossier_id,
             reason=reason,
-            old_due_at=dossier["due_at"],
+            old_due_at=promised,
             new_due_at=new_due_at,
             created_at=at,
             username=actor.username,
         )
     ).inserted_primary_key[0]
+
+
+def apology_limit(conn: Connection, dossier: dict) -> datetime:
+    """The last moment an apology may be sent: the procedure's lead time in working days before the due moment."""
+    lead = conn.scalar(select(procedures.c.apology_lead_days).where(procedures.c.id == dossier["procedure_id"]))
+    calendar = calendar_for_unit(conn, dossier["processing_unit_id"] or dossier["receiving_unit_id"])
+    return calendar.add_working_days(dossier["due_at"], -(lead if lead is not None else 1))
 
 
 # --- result or rejection ------------------------------------------------------------------------------------

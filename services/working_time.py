@@ -146,14 +146,18 @@ class WorkingCalendar:
         seconds = -(-share * Fraction(total.total_seconds()) // 1)
         return self.add(sessions[0][0], int(seconds))
 
-    def add_working_days(self, start: datetime, days: int) -> datetime:
+    def add_working_days(self, start: datetime, days: int | Fraction) -> datetime:
         """N legal working days from `start`: the same share of the day's office time on the Nth following legal
-        working day. With 8-hour days this equals adding N × 8 office hours; with 7.5-hour days or Saturday
-        openings it does not drift."""
+        working day (earliest such moment). With 8-hour days this equals adding N × 8 office hours; with 7.5-hour
+        days or Saturday openings it does not drift. A fraction of a day (a step of 0.5 day) moves the share; a
+        negative count goes back (the moment one working day before a due moment)."""
         day, share = self.day_share(start)
-        for _ in range(days):
-            day = self.next_legal_working_day(day)
-        return self.at_share(day, share)
+        target = share + Fraction(days)
+        while target > 1:
+            day, target = self.next_legal_working_day(day), target - 1
+        while target <= 0:
+            day, target = self._previous_legal_working_day(day), target + 1
+        return self.at_share(day, target)
 
     def add(self, start: datetime, seconds: float) -> datetime:
         """The earliest moment by which `seconds` of office time have elapsed since `start`."""

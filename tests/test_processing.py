@@ -193,7 +193,7 @@ def test_only_a_counter_clerk_of_the_receiving_unit_receives_the_supplement(demo
     assert load(demo_engine, dossier["id"]) == paused
 
 
-def test_an_apology_moves_the_appointment_later_and_counts_the_dossier_late(demo_engine, store):
+def test_an_apology_promises_a_new_date_keeps_the_legal_due_moment_and_counts_the_dossier_late(demo_engine, store):
     dossier = assigned_permit(demo_engine, store)
     new_due = dossier["due_at"] + timedelta(days=3)
     apology_id = run(
@@ -207,7 +207,8 @@ def test_an_apology_moves_the_appointment_later_and_counts_the_dossier_late(demo
         at=WED_10AM,
     )
     after = load(demo_engine, dossier["id"])
-    assert (after["due_at"], after["apology_count"], after["counted_late"]) == (new_due, 1, True)
+    assert (after["due_at"], after["rescheduled_due_at"]) == (dossier["due_at"], new_due)
+    assert (after["apology_count"], after["counted_late"]) == (1, True)
     with read(demo_engine) as conn:
         pdf = processing_forms.apology_pdf(
             conn, actor(demo_engine, "chuyenvien.nhs"), dossier_id=dossier["id"], apology_id=apology_id
@@ -424,6 +425,7 @@ def _every_action(engine, store, dossier):
             expected_version=version,
             reason="x",
             new_due_at=dossier["due_at"] + timedelta(days=5),
+            at=WED_10AM,
         ),
         "complete": lambda u: run(
             engine,
