@@ -51,6 +51,7 @@ PAGES: list[PageSpec] = [
         frozenset({CLERK, LEADER}),
     ),
     PageSpec("pages/return_result.py", "Trả kết quả", ":material/outbox:", "Một cửa", frozenset({CLERK})),
+    PageSpec("pages/withdrawal.py", "Rút hồ sơ", ":material/undo:", "Một cửa", frozenset({CLERK})),
     PageSpec(
         "pages/sent_elsewhere.py",
         "Hồ sơ gửi đơn vị khác",
