@@ -51,6 +51,7 @@ table = pd.DataFrame(
             "Hẹn trả": format_datetime(r["due_at"]),
             "Còn lại (giờ làm việc)": worklist.format_remaining(r["remaining_seconds"]),
             "Mức độ": worklist.URGENCY_LABELS[r["urgency"]],
+            "Bước trễ hạn": r["late_step"] or "",
         }
         for r in result.rows
     ]

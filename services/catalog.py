@@ -49,6 +49,7 @@ def list_procedures(conn: Connection, *, active_only: bool = True) -> list[dict]
 def _public(row) -> dict:
     data = dict(row._mapping)
     data["documents"] = json.loads(data["documents"] or "[]")
+    data["steps"] = json.loads(data.get("steps") or "[]")
     return data
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.schema import applicants, dossier_documents, dossier_parties, dossiers, intake_refusals
-from services import audit, catalog, dossier_codes, dossier_files, legal_marriage
+from services import audit, catalog, dossier_codes, dossier_files, legal_marriage, legal_steps
 from services.cccd import check_birth_date, check_cccd, check_phone
 from services.clock import local, now
 from services.dossier_flow import add_event, transition
@@ -123,6 +123,14 @@ def receive_dossier(
         conn, actor, store, dossier_id=dossier["id"], prefix=prefix, checked=checked, kind="scan", at=at
     )
     add_event(conn, actor, dossier["id"], route.action, None, dossier["status"], at=at, event={"step_due_at": due})
+    legal_steps.create_steps(
+        conn,
+        dossier_id=dossier["id"],
+        procedure=procedure,
+        calendar=catalog.calendar_for_unit(conn, route.processing_unit_id or unit["id"]),
+        received_at=at,
+        verification=verification,
+    )
     for warning in warnings:
         status = dossier["status"]
         add_event(conn, actor, dossier["id"], "note", status, status, at=at, note=warning, public=False)

@@ -19,7 +19,7 @@ from db.schema import (
     supplement_requests,
     users,
 )
-from services import dossier_flow
+from services import catalog, dossier_flow, legal_steps
 from services.catalog import calendar_for_unit
 from services.clock import format_datetime, local_today, now
 from services.dossier_files import attach_files
@@ -27,7 +27,7 @@ from services.errors import Conflict, PermissionDenied, ValidationError
 from services.files import IMAGE_TYPES, CheckedFile, FileStore, check_uploads
 from services.roles import CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
 from services.text import nfc
-from services.working_time import extend_by_pause
+from services.working_time import due_at, extend_by_pause
 
 APPRAISAL_CONCLUSIONS = {
     "meets": "Đủ điều kiện",
@@ -350,6 +350,13 @@ def request_supplement(
     if any(len(item) > 300 for item in missing):
         raise ValidationError("Mỗi giấy tờ cần bổ sung ghi tối đa 300 ký tự.")
     seq = dossier["supplement_count"] + 1
+    limit = _procedure(conn, dossier).get("max_supplement_requests")
+    if limit is not None and seq > limit:
+        raise ValidationError(
+            f"Thủ tục này chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ {limit} lần bằng văn bản (Luật Xây dựng 2014, "
+            "khoản 1 Điều 102, sửa đổi năm 2020); hồ sơ đã được yêu cầu bổ sung. Nếu hồ sơ bổ sung vẫn chưa đáp ứng, "
+            "thông báo lý do không cấp giấy phép (Từ chối giải quyết)."
+        )
     dossier_flow.transition(
         conn,
         actor,
@@ -395,7 +402,7 @@ def receive_supplement(
     checked = check_uploads(list(scans)) if scans else []
     calendar = calendar_for_unit(conn, dossier["processing_unit_id"])
     paused = max(0, round(calendar.between(dossier["paused_at"], at)))
-    new_due = extend_by_pause(calendar, dossier["due_at"], dossier["paused_at"], at)
+    new_due = _due_after_supplement(conn, calendar, dossier, at)
     updated = dossier_flow.transition(
         conn,
         actor,
@@ -417,6 +424,25 @@ def receive_supplement(
     if checked:
         store_files(conn, actor, store, dossier_id, "supplement", checked, at=at)
     return updated
+
+
+def _procedure(conn: Connection, dossier: dict) -> dict:
+    return dict(conn.execute(select(procedures).where(procedures.c.id == dossier["procedure_id"])).one()._mapping)
+
+
+def _due_after_supplement(conn: Connection, calendar, dossier: dict, at: datetime) -> datetime:
+    """The procedure's setting: "pause" (default) moves the appointment and the open steps later by the working time
+    paused; "restart" counts the open steps again from the supplement's receipt (the construction permit, a sample
+    value to confirm), the appointment being the last step's new deadline."""
+    if _procedure(conn, dossier).get("supplement_clock") == "restart":
+        legal_steps.restart_open_steps(conn, calendar, dossier["id"], restart_at=at)
+        steps = legal_steps.dossier_steps_of(conn, dossier["id"])
+        if steps and steps[-1]["done_at"] is None:
+            return steps[-1]["due_at"]
+        deadline = catalog.deadline_of(_procedure(conn, dossier), verification=dossier["verification"])
+        return due_at(calendar, deadline, at)
+    legal_steps.shift_open_steps(conn, calendar, dossier["id"], paused_from=dossier["paused_at"], resumed_at=at)
+    return extend_by_pause(calendar, dossier["due_at"], dossier["paused_at"], at)
 
 
 # --- apology: the agency will be late ------------------------------------------------------------------------

@@ -15,6 +15,8 @@ procedures.append_column(Column("conditions", String(16), nullable=True))
 procedures.append_column(Column("steps", Text, nullable=False, default="[]", server_default="[]"))
 procedures.append_column(Column("supplement_clock", String(8), nullable=False, default="pause", server_default="pause"))
 procedures.append_column(Column("apology_lead_days", Integer, nullable=False, default=1, server_default="1"))
+procedures.append_column(Column("max_supplement_requests", Integer, nullable=True))  # None: no limit (2nd is late)
+procedures.append_column(Column("max_extension_days", Integer, nullable=True))  # None: no extension by notice
 
 # dossiers: the new date promised by an apology (the legal due_at is kept, the dossier stays late) and extensions.
 dossiers.append_column(Column("rescheduled_due_at", UTCDateTime, nullable=True))

@@ -116,10 +116,51 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("steps", sa.Text(), server_default="[]", nullable=False))
         batch_op.add_column(sa.Column("supplement_clock", sa.String(length=8), server_default="pause", nullable=False))
         batch_op.add_column(sa.Column("apology_lead_days", sa.Integer(), server_default="1", nullable=False))
+        batch_op.add_column(sa.Column("max_supplement_requests", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("max_extension_days", sa.Integer(), nullable=True))
+    _sample_values()
+
+
+GPXD_STEPS = (
+    '[{"name": "Tiếp nhận, kiểm tra và chuyển hồ sơ", "who": "counter", "days": "0.5"}, '
+    '{"name": "Phân công chuyên viên thụ lý", "who": "department_head", "days": "0.5"}, '
+    '{"name": "Thẩm định hồ sơ, kiểm tra thực địa", "who": "appraisal", "days": "7"}, '
+    '{"name": "Tổng hợp, dự thảo giấy phép", "who": "specialist", "days": "4.5"}, '
+    '{"name": "Lãnh đạo UBND ký giấy phép", "who": "leader", "days": "2.5"}]'
+)
+
+
+def _sample_values() -> None:
+    """The sample catalog rows still unconfirmed get the new rules (seed/reference.py has the same values)."""
+    procedures = sa.table(
+        "procedures",
+        sa.column("code", sa.String),
+        sa.column("is_sample", sa.Boolean),
+        sa.column("deadline_kind", sa.String),
+        sa.column("deadline_amount", sa.Integer),
+        sa.column("conditions", sa.String),
+        sa.column("steps", sa.Text),
+        sa.column("supplement_clock", sa.String),
+        sa.column("max_supplement_requests", sa.Integer),
+        sa.column("max_extension_days", sa.Integer),
+    )
+    op.execute(procedures.update().where(procedures.c.code == "ket_hon").values(conditions="marriage"))
+    op.execute(
+        procedures.update()
+        .where(
+            procedures.c.code == "gpxd_nha_o",
+            procedures.c.is_sample.is_(True),
+            procedures.c.deadline_kind == "working_days",
+            procedures.c.deadline_amount == 15,
+        )
+        .values(steps=GPXD_STEPS, supplement_clock="restart", max_supplement_requests=1, max_extension_days=10)
+    )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("procedures", schema=None) as batch_op:
+        batch_op.drop_column("max_extension_days")
+        batch_op.drop_column("max_supplement_requests")
         batch_op.drop_column("apology_lead_days")
         batch_op.drop_column("supplement_clock")
         batch_op.drop_column("steps")
