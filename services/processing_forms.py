@@ -77,7 +77,7 @@ def _steps_table(conn: Connection, doc, dossier: dict) -> None:
         for step in steps
     ]
     headers = ["STT", "Bước", "Người thực hiện", "Số ngày", "Hạn bước", "Hoàn thành", "Kết quả"]
-    table(doc, headers, rows, widths=(8, 36, 38, 14, 26, 26, 26))
+    table(doc, headers, rows, widths=(10, 34, 38, 14, 26, 26, 26))
 
 
 def supplement_request_pdf(conn: Connection, actor: Actor, *, dossier_id: int, request_id: int) -> bytes:
