@@ -4,10 +4,10 @@ rejections, stale versions, and who may see and act on what."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.engine import read, write
-from db.schema import site_appraisal_photos, supplement_requests
+from db.schema import procedures, site_appraisal_photos, supplement_requests
 from seed.demo.processing import DEMO_DOSSIERS, seed_processing_demo
 from services import dossier_flow, dossier_view, processing, processing_forms, worklist
 from services.catalog import calendar_for_unit
@@ -21,6 +21,20 @@ from tests.processing_builders import PNG, assigned_permit, load, receive_permit
 
 WED_10AM = datetime(2026, 3, 11, 10, 0, tzinfo=LOCAL_TZ)
 MON_14PM = datetime(2026, 3, 16, 14, 0, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture(autouse=True)
+def permits_pause_the_clock(request):
+    """These tests are about the default rules (pause, a second request counted late); the sample construction
+    permit restarts and allows one notice (tests/test_legal_steps.py), so it is set back to the defaults here."""
+    if "demo_engine" not in request.fixturenames:
+        return
+    with write(request.getfixturevalue("demo_engine")) as conn:
+        conn.execute(
+            update(procedures)
+            .where(procedures.c.code == "gpxd_nha_o")
+            .values(supplement_clock="pause", max_supplement_requests=None)
+        )
 
 
 @pytest.fixture

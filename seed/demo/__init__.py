@@ -11,7 +11,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, insert, select
 
 from db.schema import departments, units, users
-from seed.demo import calendar, feedback, intake, ioc, postal, processing, queue, rollout
+from seed.demo import calendar, feedback, intake, ioc, legal, postal, processing, queue, rollout
 from seed.reference import seed_reference
 from services import accounts
 from services.units import department_for_kind
@@ -125,6 +125,7 @@ DEMO_SEEDERS: list[Callable[[Connection], None]] = [
     ioc.seed_ioc_demo,
     postal.seed_postal_demo,
     rollout.seed_rollout_demo,
+    legal.seed_legal_demo,
 ]
 
 

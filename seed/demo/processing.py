@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, insert, select
 
 from db.schema import dossiers, units, users
-from services import dossier_flow, processing
+from services import dossier_flow, legal_steps, processing
 from services.accounts import load_actor
-from services.catalog import compute_due, get_procedure
+from services.catalog import calendar_for_unit, compute_due, get_procedure
 from services.clock import local, now
 from services.routing import route_new_dossier
 
@@ -62,6 +62,10 @@ def insert_received_dossier(
         updated_at=received_at,
     )
     dossier_id = conn.execute(insert(dossiers).values(**values)).inserted_primary_key[0]
+    calendar = calendar_for_unit(conn, route.processing_unit_id or unit_id)
+    legal_steps.create_steps(
+        conn, dossier_id=dossier_id, procedure=procedure, calendar=calendar, received_at=received_at, verification=False
+    )
     dossier_flow.add_event(
         conn, clerk, dossier_id, route.action, None, values["status"], at=received_at, event={"step_due_at": due}
     )
