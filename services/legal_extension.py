@@ -12,7 +12,6 @@ from sqlalchemy import Connection, insert, select
 from db.schema import extensions, procedures
 from services import dossier_flow, legal_steps
 from services.clock import format_datetime, now
-from services.dossier_view import dossier_names
 from services.errors import NotFound, PermissionDenied, ValidationError
 from services.pdf import finish, line, new_form, paragraph, signatures
 from services.processing import APOLOGY_STATUSES, _clean_text, _load, is_handler, is_unit_leader
@@ -28,6 +27,18 @@ def extension_limit(conn: Connection, dossier: dict) -> tuple[int, datetime]:
         select(extensions.c.old_due_at).where(extensions.c.dossier_id == dossier["id"]).order_by(extensions.c.id)
     )
     return days, (first or dossier["due_at"]) + timedelta(days=days)
+
+
+def may_extend(conn: Connection, actor: Actor, dossier: dict) -> bool:
+    """Offered on the dossier page while the dossier is open and before its due moment, where the procedure allows."""
+    allowed = conn.scalar(select(procedures.c.max_extension_days).where(procedures.c.id == dossier["procedure_id"]))
+    who = is_handler(actor, dossier) or is_unit_leader(actor, dossier)
+    return bool(allowed) and who and dossier["status"] in APOLOGY_STATUSES and now() <= dossier["due_at"]
+
+
+def extensions_of(conn: Connection, dossier_id: int) -> list[dict]:
+    rows = conn.execute(select(extensions).where(extensions.c.dossier_id == dossier_id).order_by(extensions.c.id))
+    return [dict(row._mapping) for row in rows]
 
 
 def extend(
@@ -82,6 +93,8 @@ def extension_pdf(conn: Connection, actor: Actor, *, dossier_id: int, extension_
     ).first()
     if row is None:
         raise NotFound("Không tìm thấy thông báo gia hạn.")
+    from services.dossier_view import dossier_names  # the dossier view offers this action: imported late
+
     names = dossier_names(conn, dossier)
     unit = names["processing_unit"] or names["receiving_unit"]
     doc = new_form(unit_name=unit, title="Thông báo gia hạn giải quyết hồ sơ")

@@ -432,15 +432,14 @@ def _procedure(conn: Connection, dossier: dict) -> dict:
 
 def _due_after_supplement(conn: Connection, calendar, dossier: dict, at: datetime) -> datetime:
     """The procedure's setting: "pause" (default) moves the appointment and the open steps later by the working time
-    paused; "restart" counts the open steps again from the supplement's receipt (the construction permit, a sample
-    value to confirm), the appointment being the last step's new deadline."""
-    if _procedure(conn, dossier).get("supplement_clock") == "restart":
+    paused; "restart" counts the whole legal limit again from the supplement's receipt (the construction permit, a
+    sample value to confirm): the open steps restart from then and the last one ends at the new appointment."""
+    procedure = _procedure(conn, dossier)
+    if procedure.get("supplement_clock") == "restart":
+        new_due = due_at(calendar, catalog.deadline_of(procedure, verification=dossier["verification"]), at)
         legal_steps.restart_open_steps(conn, calendar, dossier["id"], restart_at=at)
-        steps = legal_steps.dossier_steps_of(conn, dossier["id"])
-        if steps and steps[-1]["done_at"] is None:
-            return steps[-1]["due_at"]
-        deadline = catalog.deadline_of(_procedure(conn, dossier), verification=dossier["verification"])
-        return due_at(calendar, deadline, at)
+        legal_steps.extend_last_step(conn, dossier["id"], new_due_at=new_due)
+        return new_due
     legal_steps.shift_open_steps(conn, calendar, dossier["id"], paused_from=dossier["paused_at"], resumed_at=at)
     return extend_by_pause(calendar, dossier["due_at"], dossier["paused_at"], at)
 
