@@ -67,6 +67,9 @@ if view["timing"]:
         f"{URGENCY_ICONS[urgency]}-badge[{URGENCY_LABELS[urgency]}] "
         f"Thời gian làm việc còn lại: **{format_remaining(view['timing']['remaining_seconds'])}**"
     )
+for step in (s for s in view["steps"] if s["status"] == "overdue"):
+    st.warning(f"Một bước xử lý đã quá hạn bước ({format_datetime(step['due_at'])}):", icon=":material/timer:")
+    st.text(f"Bước quá hạn: {step['name']}")
 if dossier["counted_late"]:
     st.warning(
         "Hồ sơ tính là trễ hạn trong Bộ chỉ số (bổ sung lần thứ hai hoặc đã xin lỗi, hẹn lại).",
