@@ -91,9 +91,14 @@ def test_permit_with_a_late_appraisal_step_one_supplement_an_extension_and_the_s
     settled(page)
     new_due = local(resumed["due_at"]) + timedelta(days=10)
     page.get_by_label("Lý do gia hạn").fill("Chờ ý kiến của đơn vị quản lý hạ tầng về chỉ giới xây dựng")
-    day = page.get_by_label("Gia hạn đến ngày")
-    day.fill(new_due.strftime("%d/%m/%Y"))
-    day.press("Enter")
+    page.get_by_role("spinbutton", name="day, Gia hạn đến ngày").click()
+    page.keyboard.type(new_due.strftime("%d%m%Y"))  # the segments advance day → month → year
+    expect(page.get_by_role("spinbutton", name="year, Gia hạn đến ngày")).to_have_attribute(
+        "aria-valuenow", str(new_due.year)
+    )
+    expect(page.get_by_role("spinbutton", name="day, Gia hạn đến ngày")).to_have_attribute(
+        "aria-valuenow", str(new_due.day)
+    )
     page.get_by_role("button", name="Gia hạn và in thông báo").click()
     expect(page.get_by_text("Đã gia hạn")).to_be_visible()
     extended = row(demo.engine, code)
