@@ -154,8 +154,9 @@ def procedure_fields(prefix: str, current: dict) -> dict:
         width="stretch",
         key=f"{prefix}_documents",
     )
-    steps, clock, max_supplements, max_extension = step_fields(prefix, current)
+    steps, clock, max_supplements, max_extension, apology_lead = step_fields(prefix, current)
     return dict(
+        apology_lead_days=apology_lead,
         steps=steps,
         supplement_clock=clock,
         max_supplement_requests=max_supplements,
@@ -183,7 +184,7 @@ def step_fields(prefix: str, current: dict) -> tuple:
     edited = st.data_editor(
         frame, column_config=STEP_COLUMNS, num_rows="dynamic", hide_index=True, width="stretch", key=f"{prefix}_steps"
     )
-    col_clock, col_supplements, col_extension = st.columns(3)
+    col_clock, col_supplements, col_extension, col_apology = st.columns(4)
     clocks = list(catalog_admin.SUPPLEMENT_CLOCKS)
     clock = col_clock.selectbox(
         "Khi yêu cầu bổ sung",
@@ -202,8 +203,13 @@ def step_fields(prefix: str, current: dict) -> tuple:
         min_value=0, max_value=60, step=1, value=int(current.get("max_extension_days") or 0),
         key=f"{prefix}_max_extension",
     )  # fmt: skip
+    apology = col_apology.number_input(
+        "Xin lỗi chậm nhất trước hạn (ngày làm việc)",
+        min_value=0, max_value=10, step=1, value=int(current.get("apology_lead_days", 1)),
+        key=f"{prefix}_apology_lead",
+    )  # fmt: skip
     rows = edited.where(edited.notna(), None).to_dict("records")
-    return rows, clock, supplements or None, extension or None
+    return rows, clock, supplements or None, extension or None, apology
 
 
 def saved(message: str) -> None:

@@ -244,3 +244,18 @@ def test_two_extensions_together_stay_within_10_days_of_the_first_deadline(demo_
         extend(demo_engine, dossier, at("13/04/2026 09:00"), when=at("01/04/2026 09:00"))
     extend(demo_engine, dossier, at("10/04/2026 09:00"), when=at("01/04/2026 09:00"))
     assert load(demo_engine, dossier["id"])["due_at"] == at("10/04/2026 09:00") + timedelta(0)
+
+
+def test_the_catalog_page_refuses_a_deadline_its_steps_do_not_sum_to_and_saves_nothing(demo):
+    from tests.apptest import open_app
+
+    with read(demo.engine) as conn:
+        permit = catalog.get_procedure(conn, "gpxd_nha_o")
+    at = open_app(demo, "admin", page="pages/admin_procedures.py")
+    at.selectbox(key="procedures__edit_id").set_value(permit["id"]).run()
+    at.number_input(key=f"procedures__edit_{permit['id']}_amount").set_value(16)
+    next(b for b in at.button if b.label == "Lưu thay đổi").click().run()
+    assert not at.exception
+    assert any("(15 ngày làm việc) phải bằng thời hạn giải quyết (16 ngày làm việc)" in e.value for e in at.error)
+    with read(demo.engine) as conn:
+        assert catalog.get_procedure(conn, "gpxd_nha_o") == permit
