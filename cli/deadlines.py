@@ -11,6 +11,7 @@ from services import catalog
 from services.clock import LOCAL_TZ, local
 from services.errors import ValidationError
 from services.units import unit_by_code
+from services.working_time import Session, parse_hhmm
 
 RECEIVED_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -20,6 +21,10 @@ def _due_date_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--received", help="thời điểm tiếp nhận, giờ Việt Nam: YYYY-MM-DDTHH:MM")
     parser.add_argument("--unit", help="mã phường/xã xử lý (bỏ trống: giờ làm việc mặc định của thành phố)")
     parser.add_argument("--verification", action="store_true", help="hồ sơ cần xác minh")
+    parser.add_argument(
+        "--sessions", help="các buổi làm việc thứ Hai–thứ Sáu thay cho của đơn vị, vd. \"07:30-11:30,13:30-17:00\""
+    )
+    parser.add_argument("--saturday", help="buổi mở cửa sáng thứ Bảy, vd. \"07:30-11:30\"")
 
 
 @command("due-date", "Tính ngày giờ hẹn trả của một thủ tục (YYYY-MM-DDTHH:MM, giờ Việt Nam)", _due_date_arguments)
@@ -35,8 +40,33 @@ def due_date(args) -> None:
             received_at=received_at,
             unit_id=unit_id,
             verification=args.verification,
+            sessions=parse_week(args.sessions, args.saturday),
         )
     print(local(due).strftime(RECEIVED_FORMAT))
+
+
+def parse_week(weekdays: str | None, saturday: str | None) -> dict | None:
+    """--sessions and --saturday as a week of sessions; None keeps the unit's own (a lone --saturday adds to them)."""
+    if weekdays is None and saturday is None:
+        return None
+    week = {}
+    if weekdays is not None:
+        week = {weekday: parse_sessions(weekdays) for weekday in range(5)}
+    if saturday is not None:
+        week[5] = parse_sessions(saturday)
+    return week
+
+
+def parse_sessions(text: str) -> tuple[Session, ...]:
+    sessions = []
+    for part in (text or "").split(","):
+        start, _, end = part.strip().partition("-")
+        if not end:
+            raise ValidationError(
+                f"Buổi làm việc '{part.strip()}' không hợp lệ; dùng dạng HH:MM-HH:MM, vd. 07:30-11:30."
+            )
+        sessions.append((parse_hhmm(start), parse_hhmm(end)))
+    return tuple(sessions)
 
 
 def parse_received(value: str | None) -> datetime:

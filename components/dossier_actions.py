@@ -14,7 +14,7 @@ from components.plain import bullet
 from components.runtime import engine, settings
 from components.ui import call, failed, fetch
 from db.engine import read
-from services import processing
+from services import legal_extension, processing
 from services.clock import LOCAL_TZ, local, local_today
 from services.files import store_from_settings
 
@@ -231,6 +231,33 @@ def _apologize(me, dossier_id: int, version: int) -> None:
     )
 
 
+def extension_form(me, view: dict) -> None:
+    dossier = view["dossier"]
+    with st.form("dossier__extension_form"):
+        st.markdown("**Gia hạn giải quyết (thông báo bằng văn bản, không phải xin lỗi)**")
+        st.text_area("Lý do gia hạn", key="dossier__extension_reason")
+        st.date_input(
+            "Gia hạn đến ngày", value=local(dossier["due_at"]).date(), format="DD/MM/YYYY", key="dossier__extension_day"
+        )
+        st.time_input("Giờ", value=local(dossier["due_at"]).time(), key="dossier__extension_time")
+        st.form_submit_button(
+            "Gia hạn và in thông báo", on_click=_extend, args=(me, dossier["id"], dossier["version"])
+        )
+
+
+def _extend(me, dossier_id: int, version: int) -> None:
+    day, hour = value("dossier__extension_day"), value("dossier__extension_time")
+    act(
+        "Đã gia hạn; in thông báo gia hạn ở thẻ “Bổ sung, xin lỗi”.",
+        legal_extension.extend,
+        me,
+        dossier_id=dossier_id,
+        expected_version=version,
+        reason=value("dossier__extension_reason") or "",
+        new_due_at=datetime.combine(day, hour, tzinfo=LOCAL_TZ) if day and hour else None,
+    )
+
+
 def complete_form(me, view: dict) -> None:
     dossier = view["dossier"]
     with st.form("dossier__complete_form"):
@@ -298,6 +325,7 @@ ACTION_FORMS = {
     "request_supplement": supplement_form,
     "receive_supplement": receive_supplement_form,
     "apologize": apology_form,
+    "extend": extension_form,
     "complete": complete_form,
     "reject": reject_form,
 }

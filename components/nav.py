@@ -54,6 +54,10 @@ PAGES: list[PageSpec] = [
         "pages/online_inbox.py", "Hồ sơ trực tuyến", ":material/cloud_download:", "Một cửa", frozenset({CLERK, LEADER})
     ),
     PageSpec("pages/return_result.py", "Trả kết quả", ":material/outbox:", "Một cửa", frozenset({CLERK})),
+    PageSpec("pages/withdrawal.py", "Rút hồ sơ", ":material/undo:", "Một cửa", frozenset({CLERK})),
+    PageSpec(
+        "pages/tracking_book.py", "Sổ theo dõi hồ sơ", ":material/menu_book:", "Một cửa", frozenset({CLERK, LEADER})
+    ),
     PageSpec(
         "pages/sent_elsewhere.py",
         "Hồ sơ gửi đơn vị khác",

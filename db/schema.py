@@ -25,6 +25,13 @@ from db.tables.foundation import audit_log, departments, units, users
 from db.tables.index766 import dossier_ratings, trusted_certificates
 from db.tables.intake import intake_refusals, intake_settings, public_lookup_attempts
 from db.tables.ioc import cameras, river_readings, river_stations, trial_lessons
+from db.tables.legal import (
+    counter_supplement_slips,
+    dossier_steps,
+    extensions,
+    marriage_registrations,
+    withdrawals,
+)
 from db.tables.notify import notify_attempts, notify_consents, notify_optouts, notify_outbox, staff_alerts
 from db.tables.online import online_rate_limits, online_submission_files, online_submissions
 from db.tables.open311 import (
@@ -120,4 +127,9 @@ __all__ = [
     "job_locks",
     "attempt_counters",
     "form_tokens",
+    "dossier_steps",
+    "marriage_registrations",
+    "withdrawals",
+    "extensions",
+    "counter_supplement_slips",
 ]

@@ -7,6 +7,7 @@ from components.ui import actor, call, failed, fetch
 from services import catalog, catalog_admin
 from services.catalog import MODES
 from services.clock import format_datetime
+from services.legal_steps import STEP_ROLES
 from services.units import DEPARTMENT_KINDS
 from services.working_time import DEADLINE_KINDS, describe_deadline
 
@@ -16,6 +17,12 @@ DOCUMENT_COLUMNS = {
     "name": st.column_config.TextColumn("Tên giấy tờ", required=True, width="large", max_chars=200),
     "original": st.column_config.CheckboxColumn("Bản chính", default=True),
     "copies": st.column_config.NumberColumn("Số bản", min_value=1, max_value=50, step=1, default=1, required=True),
+}
+
+STEP_COLUMNS = {
+    "name": st.column_config.TextColumn("Bước", required=True, width="large", max_chars=200),
+    "who": st.column_config.SelectboxColumn("Người thực hiện", options=list(STEP_ROLES), required=True),
+    "days": st.column_config.TextColumn("Số ngày làm việc", required=True, max_chars=6),
 }
 
 st.title("Danh mục thủ tục")
@@ -151,7 +158,13 @@ def procedure_fields(prefix: str, current: dict) -> dict:
         width="stretch",
         key=f"{prefix}_documents",
     )
+    steps, clock, max_supplements, max_extension, apology_lead = step_fields(prefix, current)
     return dict(
+        apology_lead_days=apology_lead,
+        steps=steps,
+        supplement_clock=clock,
+        max_supplement_requests=max_supplements,
+        max_extension_days=max_extension,
         name=name,
         sector=sector,
         deadline_kind=kind,
@@ -167,6 +180,41 @@ def procedure_fields(prefix: str, current: dict) -> dict:
         online=online,
         documents=documents_rows(documents),
     )
+
+
+def step_fields(prefix: str, current: dict) -> tuple:
+    """The process steps with their allotted working days (they must sum to the deadline) and the step rules."""
+    st.markdown("**Các bước xử lý** — tổng số ngày các bước phải bằng thời hạn giải quyết (ngày làm việc)")
+    frame = pd.DataFrame(current.get("steps") or [], columns=list(STEP_COLUMNS)).astype(object)
+    edited = st.data_editor(
+        frame, column_config=STEP_COLUMNS, num_rows="dynamic", hide_index=True, width="stretch", key=f"{prefix}_steps"
+    )
+    col_clock, col_supplements, col_extension, col_apology = st.columns(4)
+    clocks = list(catalog_admin.SUPPLEMENT_CLOCKS)
+    clock = col_clock.selectbox(
+        "Khi yêu cầu bổ sung",
+        clocks,
+        index=clocks.index(current.get("supplement_clock") or "pause"),
+        format_func=catalog_admin.SUPPLEMENT_CLOCKS.get,
+        key=f"{prefix}_clock",
+    )
+    supplements = col_supplements.number_input(
+        "Số lần yêu cầu bổ sung tối đa (0: không giới hạn)",
+        min_value=0, max_value=5, step=1, value=int(current.get("max_supplement_requests") or 0),
+        key=f"{prefix}_max_supplements",
+    )  # fmt: skip
+    extension = col_extension.number_input(
+        "Gia hạn bằng văn bản tối đa (ngày; 0: không)",
+        min_value=0, max_value=60, step=1, value=int(current.get("max_extension_days") or 0),
+        key=f"{prefix}_max_extension",
+    )  # fmt: skip
+    apology = col_apology.number_input(
+        "Xin lỗi chậm nhất trước hạn (ngày làm việc)",
+        min_value=0, max_value=10, step=1, value=int(current.get("apology_lead_days", 1)),
+        key=f"{prefix}_apology_lead",
+    )  # fmt: skip
+    rows = edited.where(edited.notna(), None).to_dict("records")
+    return rows, clock, supplements or None, extension or None, apology
 
 
 def saved(message: str) -> None:

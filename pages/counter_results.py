@@ -74,6 +74,19 @@ with st.form(f"counter__form_{chosen}_{dossier['version']}"):
         "Kết quả được tính là kết quả điện tử khi tệp PDF có chữ ký số hợp lệ của cơ quan (kiểm tra tự động khi "
         "tải lên); bản quét không ký số vẫn được lưu như bản quét."
     )
+    marriage = None
+    if dossier.get("conditions") == "marriage":
+        st.markdown("**Đăng ký kết hôn: ghi vào Sổ đăng ký kết hôn**")
+        labels = {"certificate_no": "Số Giấy chứng nhận", "book": "Quyển số", "page": "Trang số", "entry_no": "Số"}
+        cells = st.columns(len(labels))
+        marriage = {
+            key: cell.text_input(label, key=f"counter__marriage_{key}_{chosen}", max_chars=40)
+            for cell, (key, label) in zip(cells, labels.items(), strict=True)
+        }
+        marriage["both_present_signed"] = st.checkbox(
+            "Hai bên có mặt, đã ký vào Sổ đăng ký kết hôn và Giấy chứng nhận kết hôn",
+            key=f"counter__marriage_signed_{chosen}",
+        )
     note = st.text_area("Ghi chú / lý do từ chối", key=f"counter__note_{chosen}", height=68)
     submitted = st.form_submit_button("Ghi nhận quyết định", type="primary", icon=":material/gavel:")
 
@@ -87,6 +100,7 @@ if submitted:
         note=note,
         result_files=[(f.name, f.getvalue()) for f in files or []],
         store=store_from_settings(settings()),
+        marriage=marriage,
     )
     if not failed(result):
         verb = "có kết quả, chờ trả" if decision == "approve" else "đã từ chối giải quyết"

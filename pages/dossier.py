@@ -9,8 +9,9 @@ import streamlit as st
 from components.dossier_actions import ACTION_FORMS, FLASH_KEY, deferred_pdf, file_store
 from components.plain import bullet, escaped, labelled
 from components.ui import actor, call, failed, fetch
-from services import dossier_view, processing, processing_forms, signed_results
+from services import dossier_view, legal_extension, processing, processing_forms, signed_results
 from services.clock import format_date, format_datetime
+from services.legal_steps import STEP_STATUS_LABELS
 from services.worklist import URGENCY_LABELS, format_remaining
 
 PDF_VIEWER = importlib.util.find_spec("streamlit_pdf") is not None
@@ -56,6 +57,7 @@ left, middle, right = st.columns(3)
 left.markdown(f"**Người nộp:** {escaped(dossier['applicant_name'])}  \n**Trạng thái:** {view['status_label']}")
 middle.markdown(
     f"**Tiếp nhận:** {format_datetime(dossier['received_at'])}  \n**Hẹn trả:** {format_datetime(dossier['due_at'])}"
+    + (f"  \n**Hẹn lại:** {format_datetime(dossier['rescheduled_due_at'])}" if dossier["rescheduled_due_at"] else "")
 )
 right.markdown(
     f"**Phòng xử lý:** {escaped(names['department'] or '—')}  \n"
@@ -67,6 +69,9 @@ if view["timing"]:
         f"{URGENCY_ICONS[urgency]}-badge[{URGENCY_LABELS[urgency]}] "
         f"Thời gian làm việc còn lại: **{format_remaining(view['timing']['remaining_seconds'])}**"
     )
+for step in (s for s in view["steps"] if s["status"] == "overdue"):
+    st.warning(f"Một bước xử lý đã quá hạn bước ({format_datetime(step['due_at'])}):", icon=":material/timer:")
+    st.text(f"Bước quá hạn: {step['name']}")
 if dossier["counted_late"]:
     st.warning(
         "Hồ sơ tính là trễ hạn trong Bộ chỉ số (bổ sung lần thứ hai hoặc đã xin lỗi, hẹn lại).",
@@ -152,6 +157,26 @@ with tabs[2]:
         width="stretch",
     )
 
+    if view["steps"]:
+        st.markdown("**Thời hạn từng bước**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Bước": step["name"],
+                        "Số ngày làm việc": step["days"].replace(".", ","),
+                        "Hạn bước": format_datetime(step["due_at"]),
+                        "Hoàn thành": format_datetime(step["done_at"]) if step["done_at"] else "",
+                        "Kết quả": STEP_STATUS_LABELS[step["status"]],
+                    }
+                    for step in view["steps"]
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="dossier__steps",
+        )
+
 with tabs[3]:
     if not view["appraisals"]:
         st.caption("Chưa có biên bản thẩm định thực địa.")
@@ -210,7 +235,23 @@ with tabs[4]:
                 file_name=f"xin-loi-{dossier['code']}-{apology['id']}.pdf",
                 key=f"dossier__apology_pdf_{apology['id']}",
             )
-    if not view["supplements"] and not view["apologies"]:
+    for extension in view["extensions"]:
+        with st.container(border=True):
+            st.markdown(
+                f"**Gia hạn** — từ {format_datetime(extension['old_due_at'])} đến "
+                f"{format_datetime(extension['new_due_at'])}."
+            )
+            st.text(f"Lý do: {extension['reason']}")
+            deferred_pdf(
+                "Thông báo gia hạn (PDF)",
+                legal_extension.extension_pdf,
+                me,
+                dossier_id=dossier["id"],
+                extension_id=extension["id"],
+                file_name=f"gia-han-{dossier['code']}-{extension['id']}.pdf",
+                key=f"dossier__extension_pdf_{extension['id']}",
+            )
+    if not view["supplements"] and not view["apologies"] and not view["extensions"]:
         st.caption("Chưa có yêu cầu bổ sung hay phiếu xin lỗi.")
 
 with tabs[5]:

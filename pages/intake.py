@@ -5,7 +5,7 @@ import streamlit as st
 from components.cccd_scan import cccd_scan
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import catalog, intake, queue, receipts, units
+from services import catalog, intake, legal_counter_forms, queue, receipts, units
 from services.clock import format_datetime
 from services.files import store_from_settings
 from services.working_time import DEADLINE_KINDS
@@ -75,6 +75,8 @@ def show_last_receipt() -> None:
             f"Đã tiếp nhận hồ sơ **{last['code']}** – {last['procedure']}. Hẹn trả kết quả: **{last['due']}**.",
             icon=":material/check_circle:",
         )
+        for warning in last.get("warnings", ()):
+            st.warning(warning, icon=":material/warning:")
         data = fetch(
             receipts.receipt_pdf,
             me,
@@ -193,6 +195,7 @@ if submitted:
             "code": receipt.code,
             "procedure": receipt.procedure_name,
             "due": format_datetime(receipt.due_at),
+            "warnings": list(receipt.warnings),
         }
         ticket_id = st.session_state.pop("intake__ticket_id", None)
         if ticket_id:
@@ -200,7 +203,45 @@ if submitted:
         st.session_state["intake__generation"] = generation + 1
         st.rerun()
 
-with st.expander("Từ chối tiếp nhận (hồ sơ không đủ điều kiện)", icon=":material/block:"):
+with st.expander("Thiếu giấy tờ: phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", icon=":material/playlist_add:"):
+    st.caption("Hồ sơ chưa được tiếp nhận, chưa tính thời hạn; ghi đủ mọi giấy tờ còn thiếu hoặc cần sửa một lần.")
+    with st.form(key("supplement_form")):
+        name = st.text_input("Họ và tên người nộp", key=key("supplement_name"))
+        first, second = st.columns(2)
+        cccd = first.text_input("Số CCCD (nếu có)", key=key("supplement_cccd"), max_chars=12)
+        phone = second.text_input("Điện thoại (nếu có)", key=key("supplement_phone"))
+        lines = st.text_area(
+            "Giấy tờ cần bổ sung, hoàn thiện (mỗi dòng: tên giấy tờ | việc cần làm)",
+            key=key("supplement_items"),
+            placeholder="Bản vẽ thiết kế xây dựng | Nộp đủ 2 bản, có chữ ký của người thiết kế",
+        )
+        asked = st.form_submit_button("Lập phiếu yêu cầu bổ sung", icon=":material/playlist_add:")
+    if asked:
+        slip_id = call(
+            legal_counter_forms.request_counter_supplement,
+            me,
+            procedure_code=code,
+            applicant_name=name,
+            applicant_cccd=cccd,
+            applicant_phone=phone,
+            items=[dict(zip(("name", "action"), line.split("|", 1), strict=False)) for line in lines.splitlines()],
+        )
+        if not failed(slip_id):
+            st.session_state["intake__last_supplement_slip"] = slip_id
+    slip_id = st.session_state.get("intake__last_supplement_slip")
+    if slip_id:
+        data = fetch(legal_counter_forms.counter_supplement_pdf, me, slip_id=slip_id)
+        if data:
+            st.success("Đã lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ.", icon=":material/check:")
+            st.download_button(
+                "Tải phiếu yêu cầu bổ sung (PDF)",
+                data,
+                file_name=f"phieu-yeu-cau-bo-sung-{slip_id}.pdf",
+                mime="application/pdf",
+                key="intake__supplement_download",
+            )
+
+with st.expander("Từ chối tiếp nhận (ngoài thẩm quyền hoặc không đủ điều kiện)", icon=":material/block:"):
     with st.form(key("refusal_form")):
         name = st.text_input("Họ và tên người nộp", key=key("refusal_name"))
         first, second = st.columns(2)

@@ -194,7 +194,7 @@ def warning_rows(rows: list[dict]) -> list[dict]:
             "Trạng thái": w["status"],
             "Hẹn trả": w["due_at"],
             "Còn lại": f"{number(w['working_hours_left'])} giờ làm việc"
-            if w["level"] == "near_due"
+            if w["level"] != "overdue"
             else f"quá {w['days_overdue']} ngày",
         }
         for w in rows

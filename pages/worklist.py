@@ -51,10 +51,15 @@ table = pd.DataFrame(
             "Hẹn trả": format_datetime(r["due_at"]),
             "Còn lại (giờ làm việc)": worklist.format_remaining(r["remaining_seconds"]),
             "Mức độ": worklist.URGENCY_LABELS[r["urgency"]],
+            "Bước trễ hạn": r["late_step"] or "",
         }
         for r in result.rows
     ]
 )
+late_steps = [f"{r['code']} — {r['late_step']}" for r in result.rows if r["late_step"]]
+if late_steps:
+    st.warning("Có bước xử lý đã quá hạn bước (hồ sơ chưa quá hạn):", icon=":material/timer:")
+    st.text("\n".join(late_steps))
 urgencies = [r["urgency"] for r in result.rows]
 styled = table.style.apply(lambda row: [ROW_COLOURS[urgencies[row.name]]] * len(row), axis=1)
 st.dataframe(styled, hide_index=True, width="stretch")

@@ -71,6 +71,7 @@ SAMPLE_CATALOG = [
         mode="at_counter",
         department_kind="van_hoa_xa_hoi",
         parties=2,
+        conditions="marriage",  # Law on Marriage and Family 2014 Art. 8: checked at intake and at registration
         fee=0,
         documents=[
             {"name": "Tờ khai đăng ký kết hôn (có chữ ký của hai bên)", "original": True, "copies": 1},
@@ -153,6 +154,19 @@ SAMPLE_CATALOG = [
         mode="department",
         department_kind="kinh_te",
         fee=75000,
+        # Construction Law 2014 Art. 102(1) as amended by Law 62/2020: appraisal and site inspection within 7 working
+        # days, one written supplement notice, extension of up to 10 days by written notice (docs/rules.md).
+        # The split of the other 8 days between steps and "restart" after a supplement are sample values to confirm.
+        steps=[
+            {"name": "Tiếp nhận, kiểm tra và chuyển hồ sơ", "who": "counter", "days": "0.5"},
+            {"name": "Phân công chuyên viên thụ lý", "who": "department_head", "days": "0.5"},
+            {"name": "Thẩm định hồ sơ, kiểm tra thực địa", "who": "appraisal", "days": "7"},
+            {"name": "Tổng hợp, dự thảo giấy phép", "who": "specialist", "days": "4.5"},
+            {"name": "Lãnh đạo UBND ký giấy phép", "who": "leader", "days": "2.5"},
+        ],
+        supplement_clock="restart",
+        max_supplement_requests=1,
+        max_extension_days=10,
         documents=[
             {"name": "Đơn đề nghị cấp giấy phép xây dựng", "original": True, "copies": 1},
             {"name": "Giấy tờ chứng minh quyền sử dụng đất", "original": False, "copies": 1},
@@ -194,9 +208,16 @@ def _row(item: dict) -> dict:
         "parties": 1,
         "department_kind": None,
         "online": False,
+        "conditions": None,
+        "steps": [],
+        "supplement_clock": "pause",
+        "apology_lead_days": 1,
+        "max_supplement_requests": None,
+        "max_extension_days": None,
         **item,
     }
     row["documents"] = json.dumps(item["documents"], ensure_ascii=False)
+    row["steps"] = json.dumps(row["steps"], ensure_ascii=False)
     return {**row, "is_sample": True, "active": True, "updated_at": now(), "updated_by": "seed"}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import Connection, or_, select
@@ -48,6 +49,7 @@ def list_procedures(conn: Connection, *, active_only: bool = True) -> list[dict]
 def _public(row) -> dict:
     data = dict(row._mapping)
     data["documents"] = json.loads(data["documents"] or "[]")
+    data["steps"] = json.loads(data.get("steps") or "[]")
     return data
 
 
@@ -113,7 +115,12 @@ def appointment(
     received_at: datetime,
     unit_id: int | None = None,
     verification: bool = False,
+    sessions: dict[int, tuple[Session, ...]] | None = None,
 ) -> datetime:
-    """compute_due by procedure code: what `manage.py due-date` and the admin's trial tool run."""
+    """compute_due by procedure code: what `manage.py due-date` and the admin's trial tool run. `sessions` replace
+    the unit's office sessions for those weekdays (a configuration tried before it is saved)."""
     procedure = get_procedure(conn, procedure_code)
-    return compute_due(conn, procedure=procedure, unit_id=unit_id, received_at=received_at, verification=verification)
+    calendar = calendar_for_unit(conn, unit_id)
+    if sessions:
+        calendar = replace(calendar, sessions={**calendar.sessions, **sessions})
+    return due_at(calendar, deadline_of(procedure, verification=verification), received_at)

@@ -16,6 +16,7 @@ from services import audit
 from services.catalog import MODES, calendar_for_unit, get_procedure_by_id, office_sessions_of
 from services.clock import format_date, local_today, now
 from services.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from services.legal_steps import validate_steps
 from services.roles import ADMIN, CITY_LEADER, LEADER, Actor
 from services.text import nfc
 from services.units import DEPARTMENT_KINDS, get_unit
@@ -53,8 +54,14 @@ FIELD_LABELS = {
     "parties": "Số người nộp",
     "active": "Đang áp dụng",
     "online": "Nộp trực tuyến",
+    "steps": "Các bước xử lý và thời hạn từng bước",
+    "supplement_clock": "Khi yêu cầu bổ sung",
+    "max_supplement_requests": "Số lần yêu cầu bổ sung tối đa",
+    "max_extension_days": "Gia hạn tối đa (ngày)",
+    "apology_lead_days": "Xin lỗi chậm nhất trước hạn (ngày làm việc)",
     "is_sample": "Giá trị mẫu",
 }
+SUPPLEMENT_CLOCKS = {"pause": "Tạm dừng thời hạn, cộng thêm thời gian chờ", "restart": "Tính lại từ khi nhận đủ"}
 EDITABLE_FIELDS = tuple(f for f in FIELD_LABELS if f not in ("code", "is_sample"))
 DEFAULTS = {
     "sector": "",
@@ -66,6 +73,11 @@ DEFAULTS = {
     "parties": 1,
     "active": True,
     "online": False,
+    "steps": [],
+    "supplement_clock": "pause",
+    "max_supplement_requests": None,
+    "max_extension_days": None,
+    "apology_lead_days": 1,
 }
 
 
@@ -87,11 +99,12 @@ def validate_procedure(values: dict, *, office_hours: dict[int, tuple[Session, .
     values = {**DEFAULTS, **values}
     kind = _choice(values["deadline_kind"], DEADLINE_KINDS, "Loại thời hạn không hợp lệ.")
     mode = _choice(values["mode"], MODES, "Cách giải quyết không hợp lệ.")
+    amount = 0 if kind == "same_day" else _amount(values["deadline_amount"], kind, "Thời hạn")
     return {
         "name": _text(values["name"], "Tên thủ tục", 200, required=True),
         "sector": _text(values["sector"], "Lĩnh vực", 80, required=True),
         "deadline_kind": kind,
-        "deadline_amount": 0 if kind == "same_day" else _amount(values["deadline_amount"], kind, "Thời hạn"),
+        "deadline_amount": amount,
         "cutoff": _cutoff(values["cutoff"], office_hours) if kind == "same_day" else None,
         **_verification(values["verification_deadline_kind"], values["verification_deadline_amount"]),
         "documents": validate_documents(values["documents"]),
@@ -101,7 +114,16 @@ def validate_procedure(values: dict, *, office_hours: dict[int, tuple[Session, .
         "parties": _integer(values["parties"], "Số người nộp", minimum=1, maximum=2),
         "active": _boolean(values["active"], "Đang áp dụng"),
         "online": _boolean(values["online"], "Nộp trực tuyến"),
+        "steps": validate_steps(values["steps"], deadline_kind=kind, deadline_amount=amount),
+        "supplement_clock": _choice(values["supplement_clock"], SUPPLEMENT_CLOCKS, "Cách tính khi bổ sung sai."),
+        "max_supplement_requests": _optional_int(values["max_supplement_requests"], "Số lần bổ sung tối đa", 1, 5),
+        "max_extension_days": _optional_int(values["max_extension_days"], "Gia hạn tối đa", 1, 60),
+        "apology_lead_days": _integer(values["apology_lead_days"], "Thời điểm xin lỗi", minimum=0, maximum=10),
     }
+
+
+def _optional_int(value, label: str, minimum: int, maximum: int) -> int | None:
+    return _integer(value, label, minimum=minimum, maximum=maximum) if _present(value) else None
 
 
 def validate_documents(rows) -> list[dict]:
@@ -242,6 +264,10 @@ def _shown(field: str, value) -> str:
         return labels.get(value, value)
     if field == "documents":
         return ", ".join(describe_document(d) for d in value)
+    if field == "steps":
+        return "; ".join(f"{step['name']} ({step['days'].replace('.', ',')} ngày)" for step in value)
+    if field == "supplement_clock":
+        return SUPPLEMENT_CLOCKS.get(value, value)
     return str(value)
 
 
@@ -262,6 +288,7 @@ def create_procedure(conn: Connection, actor: Actor, *, code: str, **fields) -> 
         raise Conflict(f"Đã có thủ tục mã '{code}'.")
     row = {**values, "code": code, "is_sample": False, "version": 1, "updated_at": now(), "updated_by": actor.username}
     row["documents"] = json.dumps(values["documents"], ensure_ascii=False)
+    row["steps"] = json.dumps(values["steps"], ensure_ascii=False)
     new_id = conn.execute(insert(procedures).values(**row)).inserted_primary_key[0]
     _record_history(conn, actor, new_id, {"code": [None, code], **changes_between({}, values)})
     return new_id
@@ -286,6 +313,8 @@ def update_procedure(
     stored = {field: new for field, (_, new) in changes.items()}
     if "documents" in stored:
         stored["documents"] = json.dumps(values["documents"], ensure_ascii=False)
+    if "steps" in stored:
+        stored["steps"] = json.dumps(values["steps"], ensure_ascii=False)
     saved = conn.execute(
         update(procedures)
         .where(procedures.c.id == procedure_id, procedures.c.version == current["version"])

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from db.schema import dossiers, procedures
-from services import audit, dossier_files, signed_results
+from services import audit, dossier_files, legal_marriage, signed_results
 from services.clock import now
 from services.dossier_flow import STATUS_LABELS, load, transition
 from services.errors import PermissionDenied, ValidationError
@@ -24,7 +24,7 @@ def pending_at_counter(conn: Connection, actor: Actor) -> list[dict]:
     """Open at_counter dossiers of the actor's unit, the most urgent first."""
     _require_counter_staff(actor)
     query = (
-        select(dossiers, procedures.c.name.label("procedure_name"))
+        select(dossiers, procedures.c.name.label("procedure_name"), procedures.c.conditions)
         .join(procedures, procedures.c.id == dossiers.c.procedure_id)
         .where(
             dossiers.c.processing_unit_id == actor.unit_id,
@@ -47,9 +47,11 @@ def record_decision(
     result_files: Sequence[tuple[str, bytes]] = (),
     store: FileStore | None = None,
     at: datetime | None = None,
+    marriage: dict | None = None,
 ) -> dict:
     """Approve (result ready, result attached) or refuse with a reason; returns the updated dossier. The result is
-    electronic only when an attached PDF carries a valid digital signature (services.signed_results)."""
+    electronic only when an attached PDF carries a valid digital signature (services.signed_results).
+    A marriage needs `marriage`: certificate_no, book, page, entry_no and both_present_signed (see legal_marriage)."""
     _require_counter_staff(actor)
     at = at or now()
     dossier = load(conn, dossier_id, for_update=True)
@@ -71,6 +73,8 @@ def record_decision(
             result_ready_at=at, finished_at=at, is_late=late,
             result_electronic=any(check.electronic for check in signatures),
         )  # fmt: skip
+        if legal_marriage.is_marriage(_procedure(conn, dossier)):
+            legal_marriage.record_registration(conn, actor, dossier=dossier, entry=marriage, at=at)
         prefix = f"dossiers/results/{dossier['code']}"
         dossier_files.attach_files(
             conn, actor, store, dossier_id=dossier_id, prefix=prefix, checked=checked, kind="result", at=at,
@@ -82,6 +86,10 @@ def record_decision(
         unit_id=actor.unit_id, code=dossier["code"],
     )  # fmt: skip
     return updated
+
+
+def _procedure(conn: Connection, dossier: dict) -> dict:
+    return dict(conn.execute(select(procedures).where(procedures.c.id == dossier["procedure_id"])).one()._mapping)
 
 
 def _require_counter_staff(actor: Actor) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from db.schema import dossier_events, dossiers
-from services import notify_events
+from services import legal_steps, notify_events
 from services.clock import now
 from services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from services.roles import CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
@@ -56,6 +56,7 @@ RECORD_LABELS = {
     "note": "Ghi chú",
     "site_appraisal": "Thẩm định thực địa",
     "apologize": "Xin lỗi và hẹn lại ngày trả kết quả",
+    "extend": "Gia hạn giải quyết (thông báo bằng văn bản)",
     "ship_dossier": "Gửi hồ sơ giấy qua bưu chính đến đơn vị xử lý",
     "receive_paper": "Nhận hồ sơ giấy qua bưu chính",
     "mail_result": "Gửi kết quả qua bưu chính đến địa chỉ công dân",
@@ -166,6 +167,7 @@ def _write(conn, actor, dossier, action, to_status, expected_version, note, publ
     add_event(
         conn, actor, dossier["id"], action, dossier["status"], to_status, at=at, note=note, public=public, event=event
     )
+    legal_steps.on_action(conn, dossier["id"], action, at=at, username=actor.username if actor else "system")
     return {**dossier, **changes, "status": to_status, "version": version + 1, "updated_at": at}
 
 

@@ -26,6 +26,8 @@ from services.catalog import calendar_for_unit
 from services.clock import now
 from services.errors import NotFound
 from services.files import FileStore
+from services.legal_extension import extensions_of, may_extend
+from services.legal_steps import dossier_steps_of, step_status
 from services.processing import available_actions
 from services.roles import Actor
 from services.worklist import timing
@@ -78,7 +80,11 @@ def dossier_view(conn: Connection, actor: Actor, *, dossier_id: int, at: datetim
         "apologies": _rows(
             conn, select(apologies).where(apologies.c.dossier_id == dossier_id).order_by(apologies.c.id)
         ),
-        "actions": available_actions(actor, dossier),
+        "actions": available_actions(actor, dossier) + (["extend"] if may_extend(conn, actor, dossier) else []),
+        "extensions": extensions_of(conn, dossier_id),
+        "steps": [
+            {**step, "status": step_status(step, at or now())} for step in dossier_steps_of(conn, dossier_id)
+        ],
     }
 
 

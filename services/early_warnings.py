@@ -9,8 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from db.schema import departments, dossiers, procedures, units, users
+from db.schema import departments, dossier_steps, dossiers, procedures, units, users
 from db.tables.ioc import KPI_UNIT
+from services import legal_steps
 from services.clock import now
 from services.dossier_flow import STATUS_LABELS
 from services.errors import PermissionDenied
@@ -20,7 +21,7 @@ from services.working_time import is_near_due, remaining_seconds
 
 d = dossiers.c
 DEFAULT_LIMIT = 500
-LEVEL_LABELS = {"overdue": "Quá hạn", "near_due": "Sắp đến hạn"}
+LEVEL_LABELS = {"overdue": "Quá hạn", "step_late": "Bước xử lý trễ hạn", "near_due": "Sắp đến hạn"}
 
 
 def early_warnings(
@@ -43,9 +44,30 @@ def early_warnings(
     calendars = load_calendars(conn, unit_id)
     base = _open_dossiers(unit_id, department_id, assignee_id).order_by(d.due_at)
     overdue = conn.execute(base.where(d.due_at < at).limit(limit)).all()
+    open_step = dossier_steps.c.done_at.is_(None)
+    late_step_of = select(dossier_steps.c.dossier_id).where(open_step, dossier_steps.c.due_at < at)
+    step_late = conn.execute(base.where(d.due_at >= at, d.id.in_(late_step_of)).limit(limit)).all()
+    steps = legal_steps.late_steps(conn, [row.id for row in step_late], at)
     soon = conn.execute(base.where(d.due_at >= at, d.due_at <= calendars.near_due_bound(at))).all()
-    warnings = [_warning(row, calendars.of(row.unit_id), at) for row in [*overdue, *soon]]
+    warnings = [_warning(row, calendars.of(row.unit_id), at) for row in overdue]
+    warnings += [_step_warning(row, calendars.of(row.unit_id), at, steps[row.id]) for row in step_late]
+    flagged = {row.id for row in step_late}
+    warnings += [_warning(row, calendars.of(row.unit_id), at) for row in soon if row.id not in flagged]
     return [w for w in warnings if w is not None][:limit]
+
+
+def _step_warning(row, calendar, at: datetime, step: dict) -> dict:
+    """The dossier is still on time but one of its steps is past the step's own deadline."""
+    base = _warning(row, calendar, at) or _warning(row, calendar, row.due_at)
+    return {
+        **base,
+        "level": "step_late",
+        "level_label": f"{LEVEL_LABELS['step_late']}: {step['name']}",
+        "working_hours_left": remaining_seconds(calendar, row.due_at, at) / 3600,
+        "days_overdue": None,
+        "step": step["name"],
+        "step_due_at": step["due_at"],
+    }
 
 
 def _scope(actor: Actor, unit_id: int | None, department_id: int | None) -> tuple[int | None, int | None]:

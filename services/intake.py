@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.schema import applicants, dossier_documents, dossier_parties, dossiers, intake_refusals
-from services import audit, catalog, dossier_codes, dossier_files
+from services import audit, catalog, dossier_codes, dossier_files, legal_marriage, legal_steps
 from services.cccd import check_birth_date, check_cccd, check_phone
 from services.clock import local, now
 from services.dossier_flow import add_event, transition
@@ -71,6 +71,7 @@ class Receipt:
     due_at: datetime
     processing_unit_id: int | None
     department_id: int | None
+    warnings: tuple[str, ...] = ()
 
 
 def receive_dossier(
@@ -127,6 +128,7 @@ def _receive(
     at = received_at or now()
     procedure = active_procedure(conn, procedure_code)
     people = _parties(procedure, applicant, second_party, today=local(at).date())
+    warnings = _marriage_warnings(conn, procedure, people, on=local(at).date())
     received_documents = _documents(procedure, documents)
     _check_options(conn, procedure, vneid_support, channel, verification, land_unit_id)
     checked = check_uploads(list(files))
@@ -163,6 +165,17 @@ def _receive(
         conn, actor, store, dossier_id=dossier["id"], prefix=prefix, checked=checked, kind="scan", at=at
     )
     add_event(conn, actor, dossier["id"], route.action, None, dossier["status"], at=at, event={"step_due_at": due})
+    legal_steps.create_steps(
+        conn,
+        dossier_id=dossier["id"],
+        procedure=procedure,
+        calendar=catalog.calendar_for_unit(conn, route.processing_unit_id or unit["id"]),
+        received_at=at,
+        verification=verification,
+    )
+    for warning in warnings:
+        status = dossier["status"]
+        add_event(conn, actor, dossier["id"], "note", status, status, at=at, note=warning, public=False)
     if route.then == "transfer":
         dossier = transition(
             conn,
@@ -184,6 +197,7 @@ def _receive(
         due,
         route.processing_unit_id,
         route.department_id,
+        tuple(warnings),
     )
 
 
@@ -211,6 +225,14 @@ def _parties(procedure: dict, applicant: dict, second_party: dict | None, *, tod
         if people[0].cccd == people[1].cccd:
             raise ValidationError("Hai bên không thể có cùng số CCCD.")
     return people
+
+
+def _marriage_warnings(conn: Connection, procedure: dict, people: list[Person], *, on: date) -> list[str]:
+    """Marriage: refuse (nothing saved) under-age or same-sex parties; warn on a marriage not ended."""
+    if not legal_marriage.is_marriage(procedure):
+        return []
+    legal_marriage.check_conditions([asdict(person) for person in people], on=on)
+    return legal_marriage.open_marriage_warnings(conn, [person.cccd for person in people])
 
 
 def check_person(data: dict, *, today: date, label: str, phone_required: bool) -> Person:

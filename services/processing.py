@@ -10,8 +10,16 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from db.schema import apologies, dossier_files, site_appraisal_photos, site_appraisals, supplement_requests, users
-from services import dossier_flow, signed_results
+from db.schema import (
+    apologies,
+    dossier_files,
+    procedures,
+    site_appraisal_photos,
+    site_appraisals,
+    supplement_requests,
+    users,
+)
+from services import catalog, dossier_flow, legal_steps, signed_results
 from services.catalog import calendar_for_unit
 from services.clock import format_datetime, local_today, now
 from services.dossier_files import attach_files
@@ -19,7 +27,7 @@ from services.errors import Conflict, PermissionDenied, ValidationError
 from services.files import IMAGE_TYPES, CheckedFile, FileStore, check_uploads
 from services.roles import CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
 from services.text import nfc
-from services.working_time import extend_by_pause
+from services.working_time import due_at, extend_by_pause
 
 APPRAISAL_CONCLUSIONS = {
     "meets": "Đủ điều kiện",
@@ -88,12 +96,19 @@ def available_actions(actor: Actor, dossier: dict) -> list[str]:
             offered.append("site_appraisal")
     if "receive_supplement" in allowed and is_counter_clerk(actor, dossier):
         offered.append("receive_supplement")
-    if status in APOLOGY_STATUSES and (is_handler(actor, dossier) or is_unit_leader(actor, dossier)):
+    if status in APOLOGY_STATUSES and may_apologize(actor, dossier):
         offered.append("apologize")
     return offered
 
 
-APOLOGY_STATUSES = frozenset({"assigned", "in_progress", "supplement_requested"})
+APOLOGY_STATUSES = frozenset({"received", "assigned", "in_progress", "supplement_requested"})
+
+
+def may_apologize(actor: Actor, dossier: dict) -> bool:
+    """Any procedure may need an apology: the handler or the unit's leader, and for a dossier decided at the counter
+    (no department) its counter clerk."""
+    at_counter = dossier.get("department_id") is None and is_counter_clerk(actor, dossier)
+    return is_handler(actor, dossier) or is_unit_leader(actor, dossier) or at_counter
 
 
 def _require(condition: bool, message: str = HANDLER_ONLY) -> None:
@@ -346,6 +361,13 @@ def request_supplement(
     if any(len(item) > 300 for item in missing):
         raise ValidationError("Mỗi giấy tờ cần bổ sung ghi tối đa 300 ký tự.")
     seq = dossier["supplement_count"] + 1
+    limit = _procedure(conn, dossier).get("max_supplement_requests")
+    if limit is not None and seq > limit:
+        raise ValidationError(
+            f"Thủ tục này chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ {limit} lần bằng văn bản (Luật Xây dựng 2014, "
+            "khoản 1 Điều 102, sửa đổi năm 2020); hồ sơ đã được yêu cầu bổ sung. Nếu hồ sơ bổ sung vẫn chưa đáp ứng, "
+            "thông báo lý do không cấp giấy phép (Từ chối giải quyết)."
+        )
     dossier_flow.transition(
         conn,
         actor,
@@ -391,7 +413,7 @@ def receive_supplement(
     checked = check_uploads(list(scans)) if scans else []
     calendar = calendar_for_unit(conn, dossier["processing_unit_id"])
     paused = max(0, round(calendar.between(dossier["paused_at"], at)))
-    new_due = extend_by_pause(calendar, dossier["due_at"], dossier["paused_at"], at)
+    new_due = _due_after_supplement(conn, calendar, dossier, at)
     updated = dossier_flow.transition(
         conn,
         actor,
@@ -415,6 +437,24 @@ def receive_supplement(
     return updated
 
 
+def _procedure(conn: Connection, dossier: dict) -> dict:
+    return dict(conn.execute(select(procedures).where(procedures.c.id == dossier["procedure_id"])).one()._mapping)
+
+
+def _due_after_supplement(conn: Connection, calendar, dossier: dict, at: datetime) -> datetime:
+    """The procedure's setting: "pause" (default) moves the appointment and the open steps later by the working time
+    paused; "restart" counts the whole legal limit again from the supplement's receipt (the construction permit, a
+    sample value to confirm): the open steps restart from then and the last one ends at the new appointment."""
+    procedure = _procedure(conn, dossier)
+    if procedure.get("supplement_clock") == "restart":
+        new_due = due_at(calendar, catalog.deadline_of(procedure, verification=dossier["verification"]), at)
+        legal_steps.restart_open_steps(conn, calendar, dossier["id"], restart_at=at)
+        legal_steps.extend_last_step(conn, dossier["id"], new_due_at=new_due)
+        return new_due
+    legal_steps.shift_open_steps(conn, calendar, dossier["id"], paused_from=dossier["paused_at"], resumed_at=at)
+    return extend_by_pause(calendar, dossier["due_at"], dossier["paused_at"], at)
+
+
 # --- apology: the agency will be late ------------------------------------------------------------------------
 
 
@@ -428,19 +468,30 @@ def apologize(
     new_due_at: datetime,
     at: datetime | None = None,
 ) -> int:
-    """Phiếu xin lỗi và hẹn lại ngày trả kết quả; the dossier still counts as late."""
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả, no later than the procedure's lead time (1 working day by default)
+    before the due moment (Decree 61/2018 Art. 19(3)(d)/(4)(c) as amended by Decree 107/2021; kept by Decree
+    118/2025, see docs/rules.md). The legal due moment is kept: the dossier counts as late and turns "Quá hạn" when
+    that moment passes; the new date promised to the citizen is `rescheduled_due_at`."""
     at = moment(at)
     dossier = _load(conn, actor, dossier_id, expected_version)
-    _require(is_handler(actor, dossier) or is_unit_leader(actor, dossier))
+    _require(may_apologize(actor, dossier))
     if dossier["status"] not in APOLOGY_STATUSES:
         raise dossier_flow.InvalidTransition("Chỉ hẹn lại ngày trả kết quả cho hồ sơ đang giải quyết.")
     reason = _clean_text(reason, "lý do chậm trả kết quả")
     if new_due_at is None or new_due_at.tzinfo is None:
         raise ValidationError("Vui lòng chọn ngày giờ hẹn trả mới.")
-    if new_due_at <= dossier["due_at"]:
-        raise ValidationError(f"Ngày hẹn trả mới phải sau ngày hẹn cũ ({format_datetime(dossier['due_at'])}).")
+    promised = dossier["rescheduled_due_at"] or dossier["due_at"]
+    if new_due_at <= promised:
+        raise ValidationError(f"Ngày hẹn trả mới phải sau ngày hẹn cũ ({format_datetime(promised)}).")
     if new_due_at <= at:
         raise ValidationError("Ngày hẹn trả mới phải ở trong tương lai.")
+    limit = apology_limit(conn, dossier)
+    if at > limit:
+        raise ValidationError(
+            "Đã quá thời điểm gửi phiếu xin lỗi và hẹn lại: chậm nhất "
+            f"{format_datetime(limit)}, trước thời hạn giải quyết {format_datetime(dossier['due_at'])}. "
+            "Hồ sơ vẫn phải giải quyết và được tính trễ hạn."
+        )
     dossier_flow.record(
         conn,
         actor,
@@ -451,7 +502,7 @@ def apologize(
         public=True,
         at=at,
         event={"step_due_at": new_due_at},
-        due_at=new_due_at,
+        rescheduled_due_at=new_due_at,
         apology_count=dossier["apology_count"] + 1,
         counted_late=True,
     )
@@ -459,12 +510,19 @@ def apologize(
         insert(apologies).values(
             dossier_id=dossier_id,
             reason=reason,
-            old_due_at=dossier["due_at"],
+            old_due_at=promised,
             new_due_at=new_due_at,
             created_at=at,
             username=actor.username,
         )
     ).inserted_primary_key[0]
+
+
+def apology_limit(conn: Connection, dossier: dict) -> datetime:
+    """The last moment an apology may be sent: the procedure's lead time in working days before the due moment."""
+    lead = conn.scalar(select(procedures.c.apology_lead_days).where(procedures.c.id == dossier["procedure_id"]))
+    calendar = calendar_for_unit(conn, dossier["processing_unit_id"] or dossier["receiving_unit_id"])
+    return calendar.add_working_days(dossier["due_at"], -(lead if lead is not None else 1))
 
 
 # --- result or rejection ------------------------------------------------------------------------------------

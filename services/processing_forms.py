@@ -7,8 +7,8 @@ import json
 from sqlalchemy import Connection, select
 
 from db.schema import apologies, supplement_requests
-from services import dossier_flow
-from services.clock import format_date, format_datetime, local_today
+from services import dossier_flow, legal_steps
+from services.clock import format_date, format_datetime, local_today, now
 from services.dossier_view import dossier_names, hand_overs
 from services.errors import NotFound
 from services.pdf import finish, line, new_form, paragraph, signatures, table
@@ -51,9 +51,33 @@ def control_slip_pdf(conn: Connection, actor: Actor, *, dossier_id: int) -> byte
     ]
     headers = ["STT", "Bước", "Bên giao", "Bên nhận", "Thời điểm", "Hạn", "Kết quả"]
     table(doc, headers, rows, widths=(8, 26, 28, 34, 22, 22, 18))
+    _steps_table(conn, doc, dossier)
     if dossier["counted_late"]:
         paragraph(doc, "Hồ sơ tính là trễ hạn (yêu cầu bổ sung lần thứ hai hoặc đã xin lỗi, hẹn lại).", bold=True)
     return finish(doc)
+
+
+def _steps_table(conn: Connection, doc, dossier: dict) -> None:
+    """Each step of the procedure's process: its own deadline, when it was done, on time or late."""
+    steps = legal_steps.dossier_steps_of(conn, dossier["id"])
+    if not steps:
+        return
+    paragraph(doc, "Thời hạn từng bước:", bold=True)
+    at = now()
+    rows = [
+        [
+            step["seq"],
+            step["name"],
+            legal_steps.STEP_ROLES.get(step["who"], step["who"]),
+            step["days"].replace(".", ","),
+            format_datetime(step["due_at"]),
+            format_datetime(step["done_at"]) if step["done_at"] else "",
+            legal_steps.STEP_STATUS_LABELS[legal_steps.step_status(step, at)],
+        ]
+        for step in steps
+    ]
+    headers = ["STT", "Bước", "Người thực hiện", "Số ngày", "Hạn bước", "Hoàn thành", "Kết quả"]
+    table(doc, headers, rows, widths=(10, 34, 38, 14, 26, 26, 26))
 
 
 def supplement_request_pdf(conn: Connection, actor: Actor, *, dossier_id: int, request_id: int) -> bytes:

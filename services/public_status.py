@@ -159,7 +159,7 @@ def _public_status(conn: Connection, query) -> PublicStatus | None:
         status_label=STATUS_LABELS.get(dossier["status"], dossier["status"]),
         finished=dossier["status"] in FINISHED_FOR_CITIZEN,
         received_at=format_datetime(dossier["received_at"]),
-        due_at=format_datetime(dossier["due_at"]),
+        due_at=format_datetime(dossier.get("rescheduled_due_at") or dossier["due_at"]),
         returned_at=format_datetime(dossier["returned_at"]),
         collect_at=f"Bộ phận Một cửa – Trung tâm Phục vụ Hành chính công {unit}",
         timeline=public_timeline(conn, dossier["id"], EVENT_LABELS),

@@ -9,6 +9,7 @@ from services import pdf
 from services.clock import format_date, format_datetime, now
 from services.dossier_flow import load, require_read
 from services.intake import CHANNELS, VNEID_SUPPORT, get_refusal
+from services.legal_marriage import registration_of
 from services.public_status import status_url
 from services.roles import Actor
 from services.units import get_unit
@@ -38,10 +39,21 @@ def receipt_pdf(conn: Connection, actor: Actor, *, dossier_id: int, public_base_
     if dossier["vneid_support"] != "none":
         pdf.line(doc, "Hỗ trợ VNeID", VNEID_SUPPORT[dossier["vneid_support"]])
     pdf.line(doc, "Nơi trả kết quả", f"Bộ phận Một cửa – {unit['name']}")
+    _marriage_entry(conn, doc, dossier_id)
     pdf.paragraph(doc, f"Tra cứu trực tuyến: {url}", size=8)
     pdf.paragraph(doc, "Khi nhận kết quả, vui lòng mang theo giấy tiếp nhận này và căn cước công dân.", size=10)
     pdf.signatures(doc, "Người nộp hồ sơ", "Cán bộ tiếp nhận", right_name=_user_name(conn, dossier["received_by"]))
     return pdf.finish(doc)
+
+
+def _marriage_entry(conn: Connection, doc, dossier_id: int) -> None:
+    """The result of a marriage registration: certificate number and the register entry (Civil Status Law Art. 18)."""
+    entry = registration_of(conn, dossier_id)
+    if entry:
+        registered = format_date(entry["registered_on"])
+        pdf.line(doc, "Giấy chứng nhận kết hôn", f"Số {entry['certificate_no']}, ngày {registered}")
+        pdf.line(doc, "Sổ đăng ký kết hôn", f"Quyển số {entry['book']}, trang {entry['page']}, số {entry['entry_no']}")
+        pdf.paragraph(doc, "Hai bên nam, nữ đã có mặt và ký vào Sổ đăng ký kết hôn, Giấy chứng nhận kết hôn.", size=10)
 
 
 def _parties(conn: Connection, doc, dossier_id: int) -> None:

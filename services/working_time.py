@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 from functools import lru_cache
 from itertools import pairwise
 
@@ -17,7 +18,6 @@ import holidays
 from services.clock import LOCAL_TZ
 from services.errors import ValidationError
 
-HOURS_PER_WORKING_DAY = 8
 NEAR_DUE_SECONDS = 24 * 3600
 MAX_SEARCH_DAYS = 3 * 366
 DEADLINE_KINDS = {
@@ -104,6 +104,60 @@ class WorkingCalendar:
 
     def working_day_on_or_after(self, day: date) -> date:
         return day if self.is_working_day(day) else self.next_working_day(day)
+
+    def is_legal_working_day(self, day: date) -> bool:
+        """Monday–Friday (Labour Code 2019 Art. 105; Decree 145/2020 Art. 61: the 40-hour week of the State sector)
+        less holidays and days off in lieu, plus swapped Saturdays and local overrides. A unit's own Saturday
+        opening serves citizens but is not a legal working day."""
+        return self.is_working_day(day) and (day.weekday() < 5 or self.is_swapped_working_day(day))
+
+    def next_legal_working_day(self, day: date) -> date:
+        for candidate in _days_from(day + timedelta(days=1)):
+            if self.is_legal_working_day(candidate):
+                return candidate
+        raise ValidationError("Lịch làm việc không có ngày làm việc nào trong ba năm tới.")
+
+    def day_share(self, moment: datetime) -> tuple[date, Fraction]:
+        """Where a moment stands in legal working time: the legal working day it belongs to and the share of that
+        day's office time elapsed, in (0, 1]. A moment before the first session (or on a day that is not a legal
+        working day, a Saturday opening included) stands at the close of the previous legal working day."""
+        moment = _local(moment)
+        day = moment.date()
+        if self.is_legal_working_day(day):
+            sessions = self.sessions_on(day)
+            total = sum((end - start for start, end in sessions), timedelta(0))
+            elapsed = sum((min(end, moment) - start for start, end in sessions if start < moment), timedelta(0))
+            if elapsed > timedelta(0):
+                return day, Fraction(elapsed.total_seconds()) / Fraction(total.total_seconds())
+        return self._previous_legal_working_day(day), Fraction(1)
+
+    def _previous_legal_working_day(self, day: date) -> date:
+        for offset in range(1, MAX_SEARCH_DAYS):
+            candidate = day - timedelta(days=offset)
+            if self.is_legal_working_day(candidate):
+                return candidate
+        raise ValidationError("Lịch làm việc không có ngày làm việc nào trong ba năm qua.")
+
+    def at_share(self, day: date, share: Fraction) -> datetime:
+        """The earliest moment of `day` by which `share` of its office time has elapsed (whole seconds, rounded up,
+        so the appointment is never before the exact moment)."""
+        sessions = self.sessions_on(day)
+        total = sum((end - start for start, end in sessions), timedelta(0))
+        seconds = -(-share * Fraction(total.total_seconds()) // 1)
+        return self.add(sessions[0][0], int(seconds))
+
+    def add_working_days(self, start: datetime, days: int | Fraction) -> datetime:
+        """N legal working days from `start`: the same share of the day's office time on the Nth following legal
+        working day (earliest such moment). With 8-hour days this equals adding N × 8 office hours; with 7.5-hour
+        days or Saturday openings it does not drift. A fraction of a day (a step of 0.5 day) moves the share; a
+        negative count goes back (the moment one working day before a due moment)."""
+        day, share = self.day_share(start)
+        target = share + Fraction(days)
+        while target > 1:
+            day, target = self.next_legal_working_day(day), target - 1
+        while target <= 0:
+            day, target = self._previous_legal_working_day(day), target + 1
+        return self.at_share(day, target)
 
     def add(self, start: datetime, seconds: float) -> datetime:
         """The earliest moment by which `seconds` of office time have elapsed since `start`."""
@@ -193,7 +247,7 @@ def due_at(calendar: WorkingCalendar, deadline: Deadline, received_at: datetime)
     if deadline.kind == "same_day":
         return _same_day_due(calendar, received, deadline.cutoff)
     if deadline.kind == "working_days":
-        return calendar.add(received, deadline.amount * HOURS_PER_WORKING_DAY * 3600)
+        return calendar.add_working_days(received, deadline.amount)
     if deadline.kind == "working_hours":
         return calendar.add(received, deadline.amount * 3600)
     target = calendar.working_day_on_or_after(received.date() + timedelta(days=deadline.amount))

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 from sqlalchemy.sql import Select
 
 from db.schema import dossiers, procedures, users
+from services import legal_steps
 from services.catalog import calendar_for_unit
 from services.clock import now
 from services.dossier_flow import STATUS_LABELS
@@ -135,6 +136,9 @@ def _with_remaining(conn: Connection, rows: list[dict], at: datetime) -> list[di
             calendars[unit_id] = calendar_for_unit(conn, unit_id)
         row.update(timing(calendars[unit_id], row, at))
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    late = legal_steps.late_steps(conn, [row["id"] for row in rows if row["paused_at"] is None], at)
+    for row in rows:
+        row["late_step"] = late[row["id"]]["name"] if row["id"] in late else None
     return rows
 
 

@@ -447,7 +447,24 @@ def test_due_date_uses_the_unit_calendar_and_the_verification_deadline(demo):
     assert manage(demo.url, *args, "--verification").stdout == "2026-06-29T15:30\n"
 
 
+SEVEN_AND_A_HALF = ["--sessions", "07:30-11:30,13:30-17:00"]
+
+
+def test_due_date_with_seven_and_a_half_hour_sessions_counts_whole_working_days(demo):
+    args = ["due-date", "--procedure", "gpxd_nha_o", "--received", "2026-03-10T09:00", *SEVEN_AND_A_HALF]
+    result = manage(demo.url, *args)
+    assert (result.returncode, result.stdout) == (0, "2026-03-31T09:00\n"), result.stderr
+
+
+def test_due_date_with_a_saturday_opening_does_not_shorten_the_legal_deadline(demo):
+    args = ["due-date", "--procedure", "ket_hon", "--verification", "--received", "2026-03-09T09:00"]
+    result = manage(demo.url, *args, *SEVEN_AND_A_HALF, "--saturday", "07:30-11:30")
+    assert (result.returncode, result.stdout) == (0, "2026-03-16T09:00\n"), result.stderr
+
+
 BAD_COMMANDS = [
+    (["--procedure", "ket_hon", "--received", "2026-06-19T15:30", "--sessions", "07:30"], "HH:MM-HH:MM"),
+    (["--procedure", "ket_hon", "--received", "2026-06-19T15:30", "--saturday", "11:30-07:30"], "phải sau"),
     (["--procedure", "khong_co", "--received", "2026-06-19T15:30"], "Không có thủ tục mã 'khong_co'"),
     (["--procedure", "ket_hon", "--received", "19/06/2026 15:30"], "YYYY-MM-DDTHH:MM"),
     (["--procedure", "ket_hon", "--received", "2026-06-19T25:30"], "không hợp lệ"),

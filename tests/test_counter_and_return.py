@@ -16,6 +16,7 @@ from tests.builders import actor
 from tests.intake_builders import SCAN, TUESDAY_9AM, receive_marriage, store_in, stored_files
 
 SECRET = "test-secret-for-tokens-0123456789abcdef"
+MARRIAGE_ENTRY = dict(certificate_no="15/2026", book="01/2026", page="8", entry_no="15", both_present_signed=True)
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def marriage(demo_engine, tmp_path):
 def decide(engine, username, receipt, store, *, approve=True, at=TUESDAY_9AM + timedelta(hours=2), **changes):
     with write(engine) as conn:
         version = load(conn, receipt.dossier_id)["version"]
-        arguments = dict(result_files=[("giay_chung_nhan.pdf", SCAN)], store=store)
+        arguments = dict(result_files=[("giay_chung_nhan.pdf", SCAN)], store=store, marriage=MARRIAGE_ENTRY)
         return counter_results.record_decision(
             conn,
             actor(engine, username),

@@ -99,9 +99,24 @@ def test_a_refusal_slip_is_made_from_the_intake_screen(demo):
 
 def test_the_clerk_records_a_same_day_decision(demo):
     at = open_app(demo, "lanhdao.nhs", page="pages/counter_results.py")
-    code = at.selectbox(key="counter__dossier").format_func(at.selectbox(key="counter__dossier").value)
+    chosen = at.selectbox(key="counter__dossier").value
+    code = at.selectbox(key="counter__dossier").format_func(chosen)
+    if "Đăng ký kết hôn" in code:
+        for key, value in {"certificate_no": "15/2026", "book": "01/2026", "page": "8", "entry_no": "15"}.items():
+            at.text_input(key=f"counter__marriage_{key}_{chosen}").set_value(value)
+        at.checkbox(key=f"counter__marriage_signed_{chosen}").check()
     submit(at, "Ghi nhận quyết định")
     assert any("có kết quả, chờ trả" in s.value for s in at.success), code
+
+
+def test_a_marriage_decision_without_both_signatures_is_refused_and_stays_pending(demo):
+    at = open_app(demo, "lanhdao.nhs", page="pages/counter_results.py")
+    box = at.selectbox(key="counter__dossier")
+    box.select_index(next(i for i, text in enumerate(box.options) if "Đăng ký kết hôn" in text)).run()
+    chosen = at.selectbox(key="counter__dossier").value
+    at.text_input(key=f"counter__marriage_certificate_no_{chosen}").set_value("15/2026")
+    submit(at, "Ghi nhận quyết định")
+    assert any("phải có mặt, ký vào Sổ đăng ký kết hôn" in e.value for e in at.error)
 
 
 def demo_code(demo, status):

@@ -4,10 +4,10 @@ rejections, stale versions, and who may see and act on what."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.engine import read, write
-from db.schema import site_appraisal_photos, supplement_requests
+from db.schema import procedures, site_appraisal_photos, supplement_requests
 from seed.demo.processing import DEMO_DOSSIERS, seed_processing_demo
 from services import dossier_flow, dossier_view, processing, processing_forms, worklist
 from services.catalog import calendar_for_unit
@@ -21,6 +21,20 @@ from tests.processing_builders import PNG, assigned_permit, load, receive_permit
 
 WED_10AM = datetime(2026, 3, 11, 10, 0, tzinfo=LOCAL_TZ)
 MON_14PM = datetime(2026, 3, 16, 14, 0, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture(autouse=True)
+def permits_pause_the_clock(request):
+    """These tests are about the default rules (pause, a second request counted late); the sample construction
+    permit restarts and allows one notice (tests/test_legal_steps.py), so it is set back to the defaults here."""
+    if "demo_engine" not in request.fixturenames:
+        return
+    with write(request.getfixturevalue("demo_engine")) as conn:
+        conn.execute(
+            update(procedures)
+            .where(procedures.c.code == "gpxd_nha_o")
+            .values(supplement_clock="pause", max_supplement_requests=None)
+        )
 
 
 @pytest.fixture
@@ -193,7 +207,7 @@ def test_only_a_counter_clerk_of_the_receiving_unit_receives_the_supplement(demo
     assert load(demo_engine, dossier["id"]) == paused
 
 
-def test_an_apology_moves_the_appointment_later_and_counts_the_dossier_late(demo_engine, store):
+def test_an_apology_promises_a_new_date_keeps_the_legal_due_moment_and_counts_the_dossier_late(demo_engine, store):
     dossier = assigned_permit(demo_engine, store)
     new_due = dossier["due_at"] + timedelta(days=3)
     apology_id = run(
@@ -207,7 +221,8 @@ def test_an_apology_moves_the_appointment_later_and_counts_the_dossier_late(demo
         at=WED_10AM,
     )
     after = load(demo_engine, dossier["id"])
-    assert (after["due_at"], after["apology_count"], after["counted_late"]) == (new_due, 1, True)
+    assert (after["due_at"], after["rescheduled_due_at"]) == (dossier["due_at"], new_due)
+    assert (after["apology_count"], after["counted_late"]) == (1, True)
     with read(demo_engine) as conn:
         pdf = processing_forms.apology_pdf(
             conn, actor(demo_engine, "chuyenvien.nhs"), dossier_id=dossier["id"], apology_id=apology_id
@@ -424,6 +439,7 @@ def _every_action(engine, store, dossier):
             expected_version=version,
             reason="x",
             new_due_at=dossier["due_at"] + timedelta(days=5),
+            at=WED_10AM,
         ),
         "complete": lambda u: run(
             engine,

@@ -90,7 +90,7 @@ def test_the_cutoff_is_compared_by_the_minute_printed_on_the_receipt():
         ("2027-02-03 09:00", 2, "2027-02-12 09:00"),  # across Tết 2027
     ],
 )
-def test_working_days_are_counted_in_working_hours_through_the_sessions(received, days, due):
+def test_working_days_with_eight_hour_days_give_the_same_answers_as_before(received, days, due):
     assert due_at(SAMPLE, working_days(days), at(received)) == at(due)
 
 
@@ -108,10 +108,50 @@ def test_working_hours_and_calendar_days(deadline, received, due):
     assert due_at(SAMPLE, deadline, at(received)) == at(due)
 
 
-def test_a_unit_open_on_saturday_morning_is_due_at_saturday_noon_close():
+def test_a_unit_open_on_saturday_morning_serves_same_day_procedures_until_saturday_noon():
     assert due_at(SATURDAY_MORNING, SAME_DAY, at("2026-06-19 15:30")) == at("2026-06-20 11:30")
-    assert due_at(SATURDAY_MORNING, working_days(1), at("2026-06-19 13:00")) == at("2026-06-20 11:30")
-    assert due_at(SATURDAY_MORNING, working_days(1), at("2026-06-19 15:00")) == at("2026-06-22 09:30")
+
+
+def test_a_saturday_opening_is_not_a_legal_working_day_for_a_working_day_deadline():
+    assert due_at(SATURDAY_MORNING, working_days(1), at("2026-06-19 13:00")) == at("2026-06-22 11:30")
+    assert due_at(SATURDAY_MORNING, working_days(1), at("2026-06-19 15:00")) == at("2026-06-22 15:00")
+
+
+def test_a_dossier_received_on_a_saturday_opening_starts_counting_at_monday_opening():
+    assert due_at(SATURDAY_MORNING, working_days(1), at("2026-06-20 09:00")) == at("2026-06-22 17:00")
+    assert due_at(SATURDAY_MORNING, working_days(2), at("2026-06-20 09:00")) == at("2026-06-23 17:00")
+
+
+SHORT_AFTERNOON = (time(13, 30), time(17, 0))
+SEVEN_AND_A_HALF = WorkingCalendar(sessions={w: (MORNING, SHORT_AFTERNOON) for w in range(5)})
+SEVEN_AND_A_HALF_WITH_SATURDAY = WorkingCalendar(
+    sessions={**SEVEN_AND_A_HALF.sessions, 5: ((time(7, 30), time(11, 30)),)}
+)
+
+
+def test_fifteen_working_days_of_seven_and_a_half_hours_from_tuesday_0900_end_on_tuesday_31_march_0900():
+    assert due_at(SEVEN_AND_A_HALF, working_days(15), at("2026-03-10 09:00")) == at("2026-03-31 09:00")
+
+
+def test_five_working_days_at_a_unit_open_on_saturday_mornings_end_the_next_monday_at_the_same_hour():
+    assert due_at(SEVEN_AND_A_HALF_WITH_SATURDAY, working_days(5), at("2026-03-09 09:00")) == at("2026-03-16 09:00")
+
+
+@pytest.mark.parametrize(
+    "received, days, due",
+    [
+        ("2026-03-10 11:30", 1, "2026-03-11 11:30"),  # half-way through the morning-heavy day: the earliest moment
+        ("2026-03-10 12:30", 1, "2026-03-11 11:30"),  # lunch: the morning is over
+        ("2026-03-10 17:00", 1, "2026-03-11 17:00"),  # a count ending at a close is that close, not next opening
+        ("2026-03-10 07:00", 1, "2026-03-10 17:00"),  # before opening: today counts whole
+    ],
+)
+def test_the_appointment_keeps_the_receipts_share_of_its_working_day(received, days, due):
+    assert due_at(SEVEN_AND_A_HALF, working_days(days), at(received)) == at(due)
+
+
+def test_a_working_day_deadline_ending_on_a_swapped_saturday_uses_its_weekday_hours():
+    assert due_at(SEVEN_AND_A_HALF_WITH_SATURDAY, working_days(1), at("2026-08-21 14:00")) == at("2026-08-22 14:00")
 
 
 def test_a_government_swapped_saturday_uses_weekday_hours_even_where_saturday_is_a_half_day():
@@ -201,6 +241,12 @@ def test_the_appointment_is_never_before_receipt_and_always_inside_a_session(cal
 @given(calendar=CALENDARS, start=MOMENTS, a=SPANS, b=SPANS)
 def test_adding_a_then_b_equals_adding_a_plus_b(calendar, start, a, b):
     assert calendar.add(calendar.add(start, a), b) == calendar.add(start, a + b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(received=MOMENTS, days=st.integers(1, 25))
+def test_with_eight_hour_days_working_days_equal_eight_working_hours_each(received, days):
+    assert due_at(SAMPLE, working_days(days), received) == SAMPLE.add(received, days * 8 * 3600)
 
 
 @settings(max_examples=200, deadline=None)

@@ -17,6 +17,7 @@ from seed.demo import (
     feedback_exchange,
     intake,
     ioc,
+    legal,
     online,
     postal,
     processing,
@@ -138,6 +139,7 @@ DEMO_SEEDERS: list[Callable[[Connection], None]] = [
     postal.seed_postal_demo,
     rollout.seed_rollout_demo,
     online.seed_online_demo,
+    legal.seed_legal_demo,
 ]
 
 

@@ -65,13 +65,19 @@ def seed_intake_demo(conn: Connection) -> None:
     )
 
 
+def _marriage_entry(receipt: intake.Receipt) -> dict:
+    number = receipt.code.rsplit("-", 1)[-1]
+    return dict(certificate_no=f"{number}/2026", book="01/2026", page="12", entry_no=number, both_present_signed=True)
+
+
 def _follow_up(conn: Connection, clerk, receipt: intake.Receipt, outcome: str, citizen: dict) -> None:
     if outcome.startswith("waiting"):
         return
     shift = timedelta(hours=20) if outcome == "returned_late" else -timedelta(hours=3)
     decided_at = min(max(receipt.due_at + shift, receipt.received_at), now())
+    entry = _marriage_entry(receipt) if receipt.procedure_name == "Đăng ký kết hôn" else None
     counter_results.record_decision(
-        conn, clerk, dossier_id=receipt.dossier_id, expected_version=1, approve=True, at=decided_at
+        conn, clerk, dossier_id=receipt.dossier_id, expected_version=1, approve=True, at=decided_at, marriage=entry
     )
     if outcome == "ready":
         return

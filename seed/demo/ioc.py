@@ -216,8 +216,17 @@ def _finished_dossier(conn, rng, staff: dict, unit_code: str, procedure_code: st
 def _result(conn: Connection, staff: dict, receipt, procedure_code: str, at: datetime) -> dict:
     """The counter decides at-counter procedures; the department's specialist records the signed result."""
     if procedure_code not in DEPARTMENT_PROCEDURES:
+        number = receipt.code.rsplit("-", 1)[-1]
+        entry = dict(certificate_no=f"{number}/{at.year}", book=f"01/{at.year}", page=str(int(number) % 200 + 1),
+                     entry_no=number, both_present_signed=True)  # fmt: skip
         return counter_results.record_decision(
-            conn, staff["clerk"], dossier_id=receipt.dossier_id, expected_version=1, approve=True, at=at
+            conn,
+            staff["clerk"],
+            dossier_id=receipt.dossier_id,
+            expected_version=1,
+            approve=True,
+            at=at,
+            marriage=entry if procedure_code == "ket_hon" else None,
         )
     dossier = dossier_flow.load(conn, receipt.dossier_id)
     dossier = processing.assign(

@@ -53,6 +53,10 @@ def test_marriage_registration_from_intake_to_return_and_the_citizen_sees_it(liv
     open_page(page, "Giải quyết tại một cửa")
     choose(page, "Hồ sơ", code)
     expect(page.get_by_text(f"Hồ sơ {code} ·")).to_be_visible()
+    settled(page)
+    for label, value in [("Số Giấy chứng nhận", "15/2026"), ("Quyển số", "01/2026"), ("Trang số", "8"), ("Số", "15")]:
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_text("Hai bên có mặt, đã ký vào Sổ đăng ký kết hôn").click()
     click(page, "Ghi nhận quyết định")
     expect(page.get_by_text(f"Hồ sơ {code} có kết quả, chờ trả.")).to_be_visible()
 
