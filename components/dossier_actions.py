@@ -12,13 +12,11 @@ import streamlit as st
 
 from components.plain import bullet
 from components.runtime import engine, settings
-from components.ui import call, failed, fetch
+from components.ui import FLASH, call, failed, fetch
 from db.engine import read
 from services import legal_extension, processing
 from services.clock import LOCAL_TZ, local, local_today
 from services.files import store_from_settings
-
-FLASH_KEY = "dossier__flash"
 
 
 def file_store():
@@ -32,7 +30,7 @@ def uploads(files) -> list[tuple[str, bytes]]:
 def act(message: str, service: Callable, *args, **kwargs) -> None:
     """Runs in a callback: the Vietnamese error shows at the top of the page, a success as the page's flash."""
     if not failed(call(service, *args, **kwargs)):
-        st.session_state[FLASH_KEY] = message
+        st.session_state[FLASH] = message
 
 
 def value(key: str):
@@ -240,9 +238,7 @@ def extension_form(me, view: dict) -> None:
             "Gia hạn đến ngày", value=local(dossier["due_at"]).date(), format="DD/MM/YYYY", key="dossier__extension_day"
         )
         st.time_input("Giờ", value=local(dossier["due_at"]).time(), key="dossier__extension_time")
-        st.form_submit_button(
-            "Gia hạn và in thông báo", on_click=_extend, args=(me, dossier["id"], dossier["version"])
-        )
+        st.form_submit_button("Gia hạn và in thông báo", on_click=_extend, args=(me, dossier["id"], dossier["version"]))
 
 
 def _extend(me, dossier_id: int, version: int) -> None:

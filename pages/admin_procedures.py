@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import catalog, catalog_admin
 from services.catalog import MODES
 from services.clock import format_datetime
@@ -27,9 +27,6 @@ STEP_COLUMNS = {
 
 st.title("Danh mục thủ tục")
 me = actor()
-if flash := st.session_state.pop("procedures__flash", None):
-    st.success(flash)
-
 rows = fetch(catalog.list_procedures, active_only=False, default=[])
 samples = [r for r in rows if r["is_sample"]]
 if samples:
@@ -217,11 +214,6 @@ def step_fields(prefix: str, current: dict) -> tuple:
     return rows, clock, supplements or None, extension or None, apology
 
 
-def saved(message: str) -> None:
-    st.session_state["procedures__flash"] = message
-    st.rerun()
-
-
 tab_edit, tab_new = st.tabs(["Sửa thủ tục và lịch sử", "Thêm thủ tục"])
 with tab_edit:
     by_id = {r["id"]: r for r in rows}
@@ -243,21 +235,24 @@ with tab_edit:
             fields = procedure_fields(f"procedures__edit_{chosen}", current)
             st.caption("Thời hạn mới áp dụng cho hồ sơ tiếp nhận sau khi lưu; hồ sơ đã nhận giữ ngày hẹn cũ.")
             if st.form_submit_button("Lưu thay đổi", type="primary"):
-                changes = call(
+                act(
                     catalog_admin.update_procedure,
                     me,
                     procedure_id=chosen,
                     expected_version=current["version"],
+                    done=lambda changes: (
+                        f"Đã lưu {len(changes)} thay đổi của “{fields['name']}”." if changes else "Không có thay đổi."
+                    ),
                     **fields,
                 )
-                if not failed(changes):
-                    saved(
-                        f"Đã lưu {len(changes)} thay đổi của “{fields['name']}”." if changes else "Không có thay đổi."
-                    )
         if current["is_sample"] and st.button("Xác nhận giá trị đúng", key="procedures__confirm"):
-            result = call(catalog_admin.confirm_procedure, me, procedure_id=chosen, expected_version=current["version"])
-            if not failed(result):
-                saved(f"Đã xác nhận các giá trị của “{current['name']}”.")
+            act(
+                catalog_admin.confirm_procedure,
+                me,
+                procedure_id=chosen,
+                expected_version=current["version"],
+                done=f"Đã xác nhận các giá trị của “{current['name']}”.",
+            )
 
         st.subheader("Lịch sử thay đổi")
         history = fetch(catalog_admin.procedure_history_of, me, procedure_id=chosen, default=[])
@@ -283,5 +278,4 @@ with tab_new, st.form("procedures__create"):
     code = st.text_input("Mã thủ tục (chữ thường không dấu, vd. dang_ky_tam_tru)", key="procedures__new_code")
     fields = procedure_fields("procedures__new", {"documents": []})
     if st.form_submit_button("Thêm thủ tục", type="primary"):
-        if not failed(call(catalog_admin.create_procedure, me, code=code, **fields)):
-            saved(f"Đã thêm thủ tục “{fields['name']}”.")
+        act(catalog_admin.create_procedure, me, code=code, done=f"Đã thêm thủ tục “{fields['name']}”.", **fields)

@@ -4,18 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from components.runtime import settings
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import counter_results
 from services.clock import format_datetime, now
 from services.files import store_from_settings
 
+VERBS = {"approve": "có kết quả, chờ trả", "reject": "đã từ chối giải quyết"}
+
 st.title("Giải quyết tại một cửa")
 me = actor()
 st.caption("Hồ sơ hộ tịch, chứng thực được giải quyết trong ngày tại bộ phận một cửa; hồ sơ gấp nhất ở trên.")
-
-done = st.session_state.pop("counter__done", "")
-if done:
-    st.success(done, icon=":material/check_circle:")
 
 pending = fetch(counter_results.pending_at_counter, me, default=[])
 if not pending:
@@ -91,7 +89,7 @@ with st.form(f"counter__form_{chosen}_{dossier['version']}"):
     submitted = st.form_submit_button("Ghi nhận quyết định", type="primary", icon=":material/gavel:")
 
 if submitted:
-    result = call(
+    act(
         counter_results.record_decision,
         me,
         dossier_id=chosen,
@@ -101,9 +99,5 @@ if submitted:
         result_files=[(f.name, f.getvalue()) for f in files or []],
         store=store_from_settings(settings()),
         marriage=marriage,
+        done=lambda result: " ".join([f"Hồ sơ {dossier['code']} {VERBS[decision]}.", *result.get("signatures", [])]),
     )
-    if not failed(result):
-        verb = "có kết quả, chờ trả" if decision == "approve" else "đã từ chối giải quyết"
-        checks = " ".join(result.get("signatures", []))
-        st.session_state["counter__done"] = f"Hồ sơ {dossier['code']} {verb}. {checks}".strip()
-        st.rerun()

@@ -6,9 +6,9 @@ import importlib.util
 import pandas as pd
 import streamlit as st
 
-from components.dossier_actions import ACTION_FORMS, FLASH_KEY, deferred_pdf, file_store
+from components.dossier_actions import ACTION_FORMS, deferred_pdf, file_store
 from components.plain import bullet, escaped, labelled
-from components.ui import actor, call, failed, fetch
+from components.ui import act, actor, fetch
 from services import dossier_view, legal_extension, processing, processing_forms, signed_results
 from services.clock import format_date, format_datetime
 from services.legal_steps import STEP_STATUS_LABELS
@@ -48,9 +48,6 @@ view = fetch(dossier_view.dossier_view, me, dossier_id=dossier_id)
 if view is None:
     st.stop()
 dossier, names = view["dossier"], view["names"]
-
-if FLASH_KEY in st.session_state:
-    st.success(st.session_state.pop(FLASH_KEY), icon=":material/check_circle:")
 
 st.subheader(escaped(f"{dossier['code']} — {names['procedure']}"))
 left, middle, right = st.columns(3)
@@ -261,6 +258,4 @@ with tabs[5]:
     with st.form("dossier__note_form", clear_on_submit=True):
         text = st.text_area("Ghi chú mới", key="dossier__note")
         if st.form_submit_button("Lưu ghi chú"):
-            if not failed(call(processing.add_note, me, dossier_id=dossier["id"], text=text)):
-                st.session_state[FLASH_KEY] = "Đã lưu ghi chú."
-                st.rerun()
+            act(processing.add_note, me, dossier_id=dossier["id"], text=text, done="Đã lưu ghi chú.")
