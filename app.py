@@ -7,10 +7,10 @@ from components.plain import escaped
 from components.runtime import engine, settings
 from config import SettingsError
 from db.engine import DatabaseError, check_connection, read
-from services import accounts
-from services.deployment_checks import production_refusal
-from services.roles import ROLE_LABELS
-from services.units import get_unit
+from services.accounts import accounts
+from services.accounts.deployment_checks import production_refusal
+from services.core.roles import ROLE_LABELS
+from services.core.units import get_unit
 
 st.set_page_config(page_title="Một cửa phường/xã", page_icon=":material/account_balance:", layout="wide")
 

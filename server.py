@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from db.engine import DatabaseError, read
-from services.deployment_checks import production_refusal
+from services.accounts.deployment_checks import production_refusal
 from web.routes import ROUTES
 from web.runtime import engine, settings
 from web.security import EXCEPTION_HANDLERS, MIDDLEWARE

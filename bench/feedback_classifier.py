@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.feedback_classifier import (  # noqa: E402
+from services.core.text import ascii_fold  # noqa: E402
+from services.feedback.classifier import (  # noqa: E402
     CATEGORIES,
     Example,
     has_urgent_words,
@@ -27,8 +28,7 @@ from services.feedback_classifier import (  # noqa: E402
     load_examples,
     train,
 )
-from services.feedback_emergency import KINDS as EMERGENCY_KINDS  # noqa: E402
-from services.text import ascii_fold  # noqa: E402
+from services.feedback.emergency import KINDS as EMERGENCY_KINDS  # noqa: E402
 
 EMERGENCY_FILE = Path(__file__).resolve().parent.parent / "services" / "data" / "feedback_emergencies.jsonl"
 
@@ -66,7 +66,7 @@ def evaluate(predict, examples: list[Example]) -> dict:
 
 
 def keywords_only(text: str) -> tuple[str, bool]:
-    from services.feedback_classifier import fold
+    from services.feedback.classifier import fold
 
     scores = keyword_scores(fold(text))
     best = max(scores, key=scores.get)
@@ -86,7 +86,7 @@ class _ModelAlone:
         self.classifier = classifier
 
     def classify(self, text: str):
-        from services.feedback_classifier import Classification, fold
+        from services.feedback.classifier import Classification, fold
 
         model = self.classifier.category_model
         folded = fold(text)

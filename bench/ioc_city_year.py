@@ -26,9 +26,13 @@ from sqlalchemy import text  # noqa: E402
 from db import migrate  # noqa: E402
 from db.engine import build_engine, read, write  # noqa: E402
 from seed.reference import seed_reference  # noqa: E402
-from services import early_warnings, index766, kpi  # noqa: E402
-from services.clock import LOCAL_TZ  # noqa: E402
-from services.roles import Actor  # noqa: E402
+from services.core.clock import LOCAL_TZ  # noqa: E402
+from services.core.roles import Actor  # noqa: E402
+from services.ioc import (
+    early_warnings,  # noqa: E402
+    index766,  # noqa: E402
+    kpi,  # noqa: E402
+)
 
 DEFAULT_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 YEAR_END = date(2025, 12, 31)

@@ -18,9 +18,9 @@ from aiosmtpd.controller import Controller  # noqa: E402
 
 from db import migrate  # noqa: E402
 from db.engine import build_engine, write  # noqa: E402
-from services import notify_outbox  # noqa: E402
-from services.notify_channels import SmtpMail  # noqa: E402
-from services.notify_sender import SenderOptions, run_once  # noqa: E402
+from services.delivery.sender import SenderOptions, run_once  # noqa: E402
+from services.notify import outbox as notify_outbox  # noqa: E402
+from services.notify.channels import SmtpMail  # noqa: E402
 
 
 class Counter:

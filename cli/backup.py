@@ -26,8 +26,8 @@ from sqlalchemy.engine import URL, make_url
 from cli import command, engine
 from config import ROOT, Settings, load_settings
 from db.engine import read
-from services import file_sweep
-from services.errors import DomainError
+from services.core import file_sweep
+from services.core.errors import DomainError
 
 MANIFEST = "motcua-backup.json"
 SQLITE_MEMBER = "database.sqlite3"

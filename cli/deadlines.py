@@ -7,11 +7,11 @@ from datetime import datetime
 
 from cli import command, engine
 from db.engine import read
-from services import catalog
-from services.clock import LOCAL_TZ, local
-from services.errors import ValidationError
-from services.units import unit_by_code
-from services.working_time import Session, parse_hhmm
+from services.catalog import procedures as catalog
+from services.core.clock import LOCAL_TZ, local
+from services.core.errors import ValidationError
+from services.core.units import unit_by_code
+from services.core.working_time import Session, parse_hhmm
 
 RECEIVED_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -22,9 +22,9 @@ def _due_date_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="mã phường/xã xử lý (bỏ trống: giờ làm việc mặc định của thành phố)")
     parser.add_argument("--verification", action="store_true", help="hồ sơ cần xác minh")
     parser.add_argument(
-        "--sessions", help="các buổi làm việc thứ Hai–thứ Sáu thay cho của đơn vị, vd. \"07:30-11:30,13:30-17:00\""
+        "--sessions", help='các buổi làm việc thứ Hai–thứ Sáu thay cho của đơn vị, vd. "07:30-11:30,13:30-17:00"'
     )
-    parser.add_argument("--saturday", help="buổi mở cửa sáng thứ Bảy, vd. \"07:30-11:30\"")
+    parser.add_argument("--saturday", help='buổi mở cửa sáng thứ Bảy, vd. "07:30-11:30"')
 
 
 @command("due-date", "Tính ngày giờ hẹn trả của một thủ tục (YYYY-MM-DDTHH:MM, giờ Việt Nam)", _due_date_arguments)

@@ -9,8 +9,8 @@ import threading
 
 from cli import command, engine
 from config import load_notify_settings, load_settings
-from services.notify_channels import transports_from_settings
-from services.notify_sender import SenderOptions, run_forever, run_once
+from services.delivery.sender import SenderOptions, run_forever, run_once
+from services.notify.channels import transports_from_settings
 
 
 def _arguments(parser) -> None:

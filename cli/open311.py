@@ -10,11 +10,11 @@ import time
 from cli import command, engine
 from config import load_settings
 from db.engine import read, write
-from services import feedback_open311
-from services.errors import DomainError
-from services.feedback_sync import SyncError, sync
-from services.files import store_from_settings
-from services.roles import ADMIN, Actor
+from services.core.errors import DomainError
+from services.core.files import store_from_settings
+from services.core.roles import ADMIN, Actor
+from services.feedback import open311 as feedback_open311
+from services.feedback.sync import SyncError, sync
 
 SYSTEM = Actor(0, "system", "manage.py", frozenset({ADMIN}), None, None)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from cli import command, engine
 from config import load_settings
 from db.engine import read, write
-from services import accounts
-from services.deployment_checks import production_refusal
-from services.errors import DomainError
+from services.accounts import accounts
+from services.accounts.deployment_checks import production_refusal
+from services.core.errors import DomainError
 
 
 @command("check-deployment", "Kiểm tra khóa bí mật, địa chỉ công khai và mật khẩu demo trước khi chạy thật")

@@ -13,9 +13,9 @@ import streamlit_authenticator as stauth
 from components.runtime import engine, settings
 from components.ui import FAILED, call
 from db.engine import read, write
-from services import accounts
-from services.client_address import client_address
-from services.roles import Actor
+from services.accounts import accounts
+from services.core.client_address import client_address
+from services.core.roles import Actor
 
 COOKIE_EXPIRY_DAYS = 1
 SESSION_KEYS = ("authentication_status", "username", "name", "roles", "email")

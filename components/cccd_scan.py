@@ -10,10 +10,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from services.cccd_qr import CardData, parse_card_qr
-from services.clock import local_today
-from services.errors import DomainError
-from services.qr_image import decode_qr
+from services.core.cccd_qr import CardData, parse_card_qr
+from services.core.clock import local_today
+from services.core.errors import DomainError
+from services.core.qr_image import decode_qr
 
 FORM_FIELDS = ("full_name", "cccd", "birth_date", "address")
 PHOTO_WAYS = ("Tải ảnh lên", "Chụp bằng webcam")

@@ -14,9 +14,10 @@ from components.plain import bullet
 from components.runtime import engine, settings
 from components.ui import FLASH, call, failed, fetch
 from db.engine import read
-from services import legal_extension, processing
-from services.clock import LOCAL_TZ, local, local_today
-from services.files import store_from_settings
+from services.core.clock import LOCAL_TZ, local, local_today
+from services.core.files import store_from_settings
+from services.processing import actions as processing
+from services.processing import extension as legal_extension
 
 
 def file_store():

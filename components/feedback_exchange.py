@@ -8,7 +8,8 @@ import streamlit as st
 
 from components.runtime import settings
 from components.ui import act, fetch
-from services import feedback_details, feedback_transfer
+from services.feedback import details as feedback_details
+from services.feedback import transfer as feedback_transfer
 
 
 def show_details(me, item: dict) -> None:

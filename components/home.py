@@ -7,10 +7,11 @@ import streamlit as st
 
 from components.nav import PAGES
 from components.ui import FLASH, call, failed, fetch
-from services import home, queue
-from services.clock import format_datetime
-from services.roles import DEPARTMENT_HEAD, Actor
-from services.worklist import format_remaining
+from services.core.clock import format_datetime
+from services.core.roles import DEPARTMENT_HEAD, Actor
+from services.home import screens as home
+from services.processing.worklist import format_remaining
+from services.queue import tickets as queue
 
 
 def _percent(value: float | None) -> str:

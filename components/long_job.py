@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from components.ui import FAILED, actor, call, failed
-from services import job_locks
+from services.core import job_locks
 
 
 class Progress:

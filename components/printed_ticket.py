@@ -8,9 +8,9 @@ import streamlit as st
 
 from components.runtime import settings
 from components.ui import call, failed, fetch
-from services import queue_print
-from services.clock import format_datetime
-from services.roles import Actor
+from services.core.clock import format_datetime
+from services.core.roles import Actor
+from services.queue import printed as queue_print
 
 
 def counter_panel(me: Actor) -> None:

@@ -10,8 +10,8 @@ import streamlit as st
 
 from components.long_job import run_once
 from components.ui import actor, failed
-from services.clock import format_date, format_datetime
-from services.exports import to_csv, to_excel
+from services.core.clock import format_date, format_datetime
+from services.core.exports import to_csv, to_excel
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LARGE_EXPORT_ROWS = 5000  # above this, building the files takes seconds: made on request, with progress

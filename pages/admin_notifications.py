@@ -5,9 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import act, actor, fetch
-from services import notify_outbox
-from services.clock import format_datetime
-from services.notify_templates import EVENT_LABELS
+from services.core.clock import format_datetime
+from services.notify import outbox as notify_outbox
+from services.notify.templates import EVENT_LABELS
 
 st.title("Nhật ký gửi thông báo")
 me = actor()

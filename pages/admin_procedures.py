@@ -4,12 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import act, actor, fetch
-from services import catalog, catalog_admin
-from services.catalog import MODES
-from services.clock import format_datetime
-from services.legal_steps import STEP_ROLES
-from services.units import DEPARTMENT_KINDS
-from services.working_time import DEADLINE_KINDS, describe_deadline
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
+from services.catalog.procedures import MODES
+from services.catalog.steps import STEP_ROLES
+from services.core.clock import format_datetime
+from services.core.units import DEPARTMENT_KINDS
+from services.core.working_time import DEADLINE_KINDS, describe_deadline
 
 SAMPLE_LABEL = "Giá trị mẫu — cần kiểm tra"
 VERIFICATION_KINDS = [None, "working_days", "working_hours", "calendar_days"]

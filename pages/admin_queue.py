@@ -7,8 +7,9 @@ from components.pickers import unit_picker
 from components.printed_ticket import kiosk_key_panel
 from components.runtime import settings
 from components.ui import act, actor, call, fetch
-from services import queue_config, readiness
-from services.working_time import WEEKDAY_LABELS
+from services.core.working_time import WEEKDAY_LABELS
+from services.queue import setup as queue_config
+from services.rollout import readiness
 
 st.title("Hàng chờ và quầy")
 me = actor()

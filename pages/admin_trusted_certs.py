@@ -6,8 +6,9 @@ import streamlit as st
 
 from components.tables import table
 from components.ui import act, actor, fetch
-from services import signed_results, units
-from services.clock import format_datetime
+from services.core import units
+from services.core.clock import format_datetime
+from services.dossiers import signed_results
 
 me = actor()
 st.title("Chứng thư số tin cậy")

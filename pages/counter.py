@@ -7,7 +7,7 @@ from components import ui
 from components.nav import PAGES
 from components.printed_ticket import counter_panel
 from components.ui import actor, call, failed, fetch
-from services import queue
+from services.queue import tickets as queue
 
 INTAKE_PAGE = "pages/intake.py"
 

@@ -9,10 +9,14 @@ import streamlit as st
 from components.dossier_actions import ACTION_FORMS, deferred_pdf, file_store
 from components.plain import bullet, escaped, labelled
 from components.ui import act, actor, fetch
-from services import dossier_view, legal_extension, processing, processing_forms, signed_results
-from services.clock import format_date, format_datetime
-from services.legal_steps import STEP_STATUS_LABELS
-from services.worklist import URGENCY_LABELS, format_remaining
+from services.catalog.steps import STEP_STATUS_LABELS
+from services.core.clock import format_date, format_datetime
+from services.dossiers import signed_results
+from services.processing import actions as processing
+from services.processing import dossier_view
+from services.processing import extension as legal_extension
+from services.processing import forms as processing_forms
+from services.processing.worklist import URGENCY_LABELS, format_remaining
 
 PDF_VIEWER = importlib.util.find_spec("streamlit_pdf") is not None
 URGENCY_ICONS = {"overdue": ":red", "near": ":orange", "paused": ":blue", "ok": ":green"}

@@ -6,9 +6,9 @@ import streamlit as st
 
 from components.runtime import settings
 from components.ui import act, actor, fetch
-from services import online_submission as online
-from services.clock import format_datetime
-from services.files import store_from_settings
+from services.core.clock import format_datetime
+from services.core.files import store_from_settings
+from services.online import submission as online
 
 st.title("Hồ sơ nộp trực tuyến")
 me = actor()

@@ -7,10 +7,10 @@ import streamlit as st
 from components.plain import escaped
 from components.runtime import settings
 from components.ui import act, actor, fetch
-from services import citizen_rating, receipts, returns
-from services.clock import format_datetime
-from services.dossier_flow import EVENT_LABELS
-from services.files import store_from_settings
+from services.core.clock import format_datetime
+from services.core.files import store_from_settings
+from services.dossiers import citizen_rating, receipts, returns
+from services.dossiers.flow import EVENT_LABELS
 
 st.title("Trả kết quả")
 me = actor()

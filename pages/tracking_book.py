@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import actor, fetch
-from services import legal_counter_forms
-from services.clock import format_date, format_datetime, local_today
+from services.core.clock import format_date, format_datetime, local_today
+from services.dossiers import counter_forms as legal_counter_forms
 
 st.title("Sổ theo dõi hồ sơ")
 me = actor()

@@ -7,8 +7,8 @@ from components import ioc
 from components.long_job import is_running, run_once
 from components.tables import XLSX, table
 from components.ui import act, actor, failed
-from services import trial_report
-from services.clock import local_today
+from services.core.clock import local_today
+from services.ioc import trial_report
 
 me = actor()
 st.title("Báo cáo vận hành thử nghiệm")

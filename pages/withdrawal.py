@@ -4,8 +4,9 @@ import streamlit as st
 
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import legal_withdrawal, returns
-from services.clock import format_datetime
+from services.core.clock import format_datetime
+from services.dossiers import returns
+from services.processing import withdrawal as legal_withdrawal
 
 st.title("Rút hồ sơ")
 me = actor()

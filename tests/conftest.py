@@ -36,7 +36,7 @@ from db import migrate  # noqa: E402
 from db.engine import build_engine, write  # noqa: E402
 from db.schema import metadata  # noqa: E402
 from seed.demo import seed_demo  # noqa: E402
-from services.clock import local_today  # noqa: E402
+from services.core.clock import local_today  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 from db.engine import write
 from db.schema import metadata
-from services.notify_sender import SenderOptions
+from services.delivery.sender import SenderOptions
 
 
 class CatchAll:

@@ -8,9 +8,9 @@ import pytest
 import qrcode
 from PIL import Image
 
-from services.cccd_qr import parse_card_qr
-from services.errors import ValidationError
-from services.qr_image import decode_qr
+from services.core.cccd_qr import parse_card_qr
+from services.core.errors import ValidationError
+from services.core.qr_image import decode_qr
 
 TODAY = date(2026, 12, 2)
 MALE = (

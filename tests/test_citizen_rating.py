@@ -15,12 +15,13 @@ from starlette.testclient import TestClient
 
 from db.engine import read, write
 from db.schema import dossier_events, dossier_ratings
-from services import citizen_rating, counter_results, kpi, returns
-from services.citizen_rating import RatingRefused
-from services.clock import local, now
-from services.dossier_flow import load
-from services.errors import ValidationError
-from services.public_status import sign_token
+from services.core.clock import local, now
+from services.core.errors import ValidationError
+from services.dossiers import citizen_rating, counter_results, returns
+from services.dossiers.citizen_rating import RatingRefused
+from services.dossiers.flow import load
+from services.dossiers.public_status import sign_token
+from services.ioc import kpi
 from tests.builders import actor
 from tests.conftest import ROOT
 from tests.intake_builders import TUESDAY_9AM, receive_marriage, store_in

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from services.dossier_flow import ACTION_LABELS, STATUS_LABELS, TRANSITIONS, InvalidTransition, next_status
+from services.dossiers.flow import ACTION_LABELS, STATUS_LABELS, TRANSITIONS, InvalidTransition, next_status
 
 STATES = [None, *STATUS_LABELS]
 ACTIONS = [*ACTION_LABELS, "receive_unrouted"]

@@ -9,13 +9,13 @@ import pytest
 
 from db.engine import read
 from db.schema import feedback_events
-from services.catalog import calendar_for_unit
-from services.clock import LOCAL_TZ
-from services.feedback_classifier import load_examples, train
-from services.feedback_details import details_of
-from services.feedback_emergency import detect
-from services.text import ascii_fold
-from services.working_time import Deadline, due_at
+from services.catalog.procedures import calendar_for_unit
+from services.core.clock import LOCAL_TZ
+from services.core.text import ascii_fold
+from services.core.working_time import Deadline, due_at
+from services.feedback.classifier import load_examples, train
+from services.feedback.details import details_of
+from services.feedback.emergency import detect
 from tests.test_feedback import row, store, submit  # noqa: F401 (fixture)
 
 SET = Path(__file__).resolve().parent.parent / "services" / "data" / "feedback_emergencies.jsonl"

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.schema import feedback, feedback_details
-from services.errors import ValidationError
-from services.feedback_location import parse_coordinates, suggest_unit
+from services.core.errors import ValidationError
+from services.feedback.location import parse_coordinates, suggest_unit
 from tests.test_feedback_web import client, form  # noqa: F401 (fixture)
 
 

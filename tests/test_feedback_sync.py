@@ -14,11 +14,12 @@ from sqlalchemy import func, select, update
 
 from db.engine import build_engine, read, write
 from db.schema import feedback_events, feedback_sync_links
-from services import feedback as feedback_service
-from services import feedback_desk, feedback_open311
-from services.feedback_sync import push, sync
-from services.files import LocalFileStore
-from services.units import unit_by_code
+from services.core.files import LocalFileStore
+from services.core.units import unit_by_code
+from services.feedback import desk as feedback_desk
+from services.feedback import items as feedback_service
+from services.feedback import open311 as feedback_open311
+from services.feedback.sync import push, sync
 from tests.browser.conftest import _free_port
 from tests.builders import actor
 from tests.conftest import ROOT

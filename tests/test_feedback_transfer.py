@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 
 from db.engine import read, write
-from services import feedback as service
-from services import feedback_desk, feedback_transfer
-from services.errors import PermissionDenied, ValidationError
-from services.units import unit_by_code
+from services.core.errors import PermissionDenied, ValidationError
+from services.core.units import unit_by_code
+from services.feedback import desk as feedback_desk
+from services.feedback import items as service
+from services.feedback import transfer as feedback_transfer
 from tests.builders import actor
 from tests.test_feedback import MONDAY_9, row, store, submit  # noqa: F401 (fixture)
 

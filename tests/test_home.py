@@ -5,8 +5,11 @@ import tomllib
 import pytest
 
 from db.engine import read, write
-from services import home, notify_inbox, online_submission, processing
-from services.errors import PermissionDenied
+from services.core.errors import PermissionDenied
+from services.home import screens as home
+from services.notify import inbox as notify_inbox
+from services.online import submission as online_submission
+from services.processing import actions as processing
 from tests.apptest import open_app
 from tests.builders import actor
 from tests.conftest import ROOT

@@ -11,10 +11,10 @@ from sqlalchemy import insert
 
 from db.engine import read, write
 from db.schema import dossier_files, dossier_ratings, dossiers, feedback, procedures, units
-from services import index766
-from services.clock import LOCAL_TZ
-from services.errors import PermissionDenied, ValidationError
-from services.roles import CITY_LEADER, LEADER, Actor
+from services.core.clock import LOCAL_TZ
+from services.core.errors import PermissionDenied, ValidationError
+from services.core.roles import CITY_LEADER, LEADER, Actor
+from services.ioc import index766
 from tests.builders import actor as demo_actor
 from tests.intake_builders import receive_marriage, store_in
 

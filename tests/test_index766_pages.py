@@ -4,7 +4,7 @@ ward leaders only."""
 
 import pytest
 
-from services import index766
+from services.ioc import index766
 from tests.apptest import open_app, registered_pages
 
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from db.engine import read, write
-from services import job_locks
-from services.clock import now
-from services.errors import Conflict
+from services.core import job_locks
+from services.core.clock import now
+from services.core.errors import Conflict
 from tests.apptest import open_app
 
 

@@ -8,11 +8,12 @@ from sqlalchemy import update
 
 from db.engine import read, write
 from db.schema import procedures
-from services import early_warnings, processing
-from services.clock import LOCAL_TZ
-from services.errors import ValidationError
-from services.files import LocalFileStore
-from services.intake import receive_dossier
+from services.core.clock import LOCAL_TZ
+from services.core.errors import ValidationError
+from services.core.files import LocalFileStore
+from services.dossiers.intake import receive_dossier
+from services.ioc import early_warnings
+from services.processing import actions as processing
 from tests.builders import actor
 from tests.intake_builders import TUESDAY_9AM, groom
 from tests.processing_builders import assigned_permit, load, snapshot

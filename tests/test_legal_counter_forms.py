@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import counter_supplement_slips, dossiers
-from services import legal_counter_forms
-from services.errors import PermissionDenied, ValidationError
+from services.core.errors import PermissionDenied, ValidationError
+from services.dossiers import counter_forms as legal_counter_forms
 from tests.apptest import open_app
 from tests.builders import actor
 from tests.intake_builders import TUESDAY_9AM, receive_marriage, store_in

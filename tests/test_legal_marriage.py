@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import applicants, dossiers, marriage_registrations
-from services import counter_results, legal_marriage, receipts
-from services.dossier_flow import load
-from services.errors import ValidationError
+from services.core.errors import ValidationError
+from services.dossiers import counter_results, receipts
+from services.dossiers import marriage as legal_marriage
+from services.dossiers.flow import load
 from tests.builders import actor
 from tests.intake_builders import SCAN, TUESDAY_9AM, bride, groom, receive_marriage, store_in
 

@@ -11,13 +11,19 @@ from sqlalchemy import update
 
 from db.engine import read, write
 from db.schema import procedures
-from services import catalog, catalog_admin, early_warnings, legal_extension, legal_steps, processing, worklist
-from services.catalog import calendar_for_unit
-from services.clock import LOCAL_TZ
-from services.errors import ValidationError
-from services.files import LocalFileStore
-from services.processing_forms import control_slip_pdf
-from services.working_time import WorkingCalendar
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
+from services.catalog import steps as legal_steps
+from services.catalog.procedures import calendar_for_unit
+from services.core.clock import LOCAL_TZ
+from services.core.errors import ValidationError
+from services.core.files import LocalFileStore
+from services.core.working_time import WorkingCalendar
+from services.ioc import early_warnings
+from services.processing import actions as processing
+from services.processing import extension as legal_extension
+from services.processing import worklist
+from services.processing.forms import control_slip_pdf
 from tests.builders import actor
 from tests.processing_builders import assigned_permit, load, receive_permit, snapshot
 

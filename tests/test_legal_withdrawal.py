@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from db.engine import read, write
-from services import kpi, legal_withdrawal
-from services.dossier_flow import load
-from services.errors import PermissionDenied, ValidationError
+from services.core.errors import PermissionDenied, ValidationError
+from services.dossiers.flow import load
+from services.ioc import kpi
+from services.processing import withdrawal as legal_withdrawal
 from tests.apptest import open_app
 from tests.builders import actor
 from tests.intake_builders import TUESDAY_9AM, receive_marriage, store_in
@@ -75,7 +76,7 @@ def test_a_withdrawal_needs_a_reason_a_name_and_the_signature(demo_engine, tmp_p
 
 
 def test_a_withdrawal_after_the_result_is_refused_and_changes_nothing(demo_engine, tmp_path):
-    from services import counter_results
+    from services.dossiers import counter_results
     from tests.intake_builders import SCAN
 
     receipt = receive_marriage(demo_engine, actor(demo_engine, "motcua.nhs"), store_in(tmp_path))

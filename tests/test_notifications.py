@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from config import load_notify_settings
 from db.engine import read, write
 from db.schema import notify_attempts, notify_outbox
-from services import notify_events
-from services import notify_outbox as outbox
-from services.clock import now
-from services.notify_channels import HttpGateway, SmtpMail, transports_from_settings
-from services.notify_sender import run_once
+from services.core.clock import now
+from services.delivery.sender import run_once
+from services.notify import events as notify_events
+from services.notify import outbox
+from services.notify.channels import HttpGateway, SmtpMail, transports_from_settings
 from tests.builders import actor
 from tests.intake_builders import receive_marriage, store_in
 from tests.notify_builders import CatchAll, gateway_server, options, smtp_server, without_online_demo

@@ -8,10 +8,15 @@ from sqlalchemy import select, update
 
 from db.engine import read, write
 from db.schema import dossiers, notify_outbox, staff_alerts, users
-from services import counter_results, notify_alerts, notify_events, notify_inbox, queue, queue_config, returns
-from services import notify_outbox as outbox
-from services.clock import now
-from services.units import unit_by_code
+from services.core.clock import now
+from services.core.units import unit_by_code
+from services.delivery import alerts as notify_alerts
+from services.dossiers import counter_results, returns
+from services.notify import events as notify_events
+from services.notify import inbox as notify_inbox
+from services.notify import outbox
+from services.queue import setup as queue_config
+from services.queue import tickets as queue
 from tests.builders import actor
 from tests.intake_builders import groom, receive_marriage, store_in
 from tests.notify_builders import without_online_demo

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from db.engine import read, write
 from db.schema import dossiers, notify_outbox, online_submissions
-from services import notify_outbox as outbox
+from services.notify import outbox
 from tests.apptest import open_app, registered_pages
 from tests.notify_builders import without_online_demo
 from tests.test_online_submission import marriage, submit

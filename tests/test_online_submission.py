@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import dossier_files, dossiers, notify_outbox, online_submissions
-from services import catalog, catalog_admin
-from services import online_submission as online
-from services.clock import LOCAL_TZ
-from services.errors import PermissionDenied, ValidationError
-from services.intake import receive_dossier
-from services.working_time import WorkingCalendar, parse_hhmm
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
+from services.core.clock import LOCAL_TZ
+from services.core.errors import PermissionDenied, ValidationError
+from services.core.working_time import WorkingCalendar, parse_hhmm
+from services.dossiers.intake import receive_dossier
+from services.online import submission as online
 from tests.builders import actor
 from tests.intake_builders import PNG, SCAN, TUESDAY_9AM, bride, groom, store_in, stored_files
 from tests.notify_builders import without_online_demo

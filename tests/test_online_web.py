@@ -13,11 +13,11 @@ from starlette.testclient import TestClient
 
 from db.engine import read, write
 from db.schema import dossiers, notify_optouts, notify_outbox, online_submission_files, online_submissions
-from services import counter_results
-from services import notify_outbox as outbox
-from services import online_submission as online
-from services.files import LocalFileStore
-from services.units import unit_by_code
+from services.core.files import LocalFileStore
+from services.core.units import unit_by_code
+from services.dossiers import counter_results
+from services.notify import outbox
+from services.online import submission as online
 from tests.builders import actor
 from tests.intake_builders import SCAN
 from tests.notify_builders import without_online_demo

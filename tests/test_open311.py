@@ -13,8 +13,9 @@ from starlette.testclient import TestClient
 
 from db.engine import read, write
 from db.schema import feedback, feedback_details, feedback_photos
-from services import feedback_desk, feedback_open311
-from services.files import LocalFileStore
+from services.core.files import LocalFileStore
+from services.feedback import desk as feedback_desk
+from services.feedback import open311 as feedback_open311
 from tests.builders import actor
 from web import runtime
 from web.routes import ROUTES

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from db.engine import read
 from db.schema import dossiers
 from seed.demo.processing import DEMO_DOSSIERS, DEMO_NOTE
-from services import worklist
+from services.processing import worklist
 from tests.apptest import open_app, registered_pages
 from tests.builders import actor
 from tests.processing_builders import load

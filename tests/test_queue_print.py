@@ -10,9 +10,11 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from db.engine import read, write
-from services import queue, queue_config, queue_print
-from services.clock import LOCAL_TZ
-from services.errors import PermissionDenied, ValidationError
+from services.core.clock import LOCAL_TZ
+from services.core.errors import PermissionDenied, ValidationError
+from services.queue import printed as queue_print
+from services.queue import setup as queue_config
+from services.queue import tickets as queue
 from tests.apptest import open_app
 from tests.builders import actor
 from tests.test_queue_web import UNIT, open_all_day

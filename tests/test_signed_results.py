@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from db.engine import read, write
 from db.schema import dossier_files, units
-from services import counter_results, kpi, signed_results
-from services.dossier_flow import load
-from services.errors import PermissionDenied, ValidationError
-from services.files import check_upload
+from services.core.errors import PermissionDenied, ValidationError
+from services.core.files import check_upload
+from services.dossiers import counter_results, signed_results
+from services.dossiers.flow import load
+from services.ioc import kpi
 from tests.builders import actor
 from tests.intake_builders import PNG, TUESDAY_9AM, receive_marriage, store_in
 from tests.signing_builders import pki, plain_pdf, signed_pdf, tampered

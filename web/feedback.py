@@ -19,11 +19,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from db.engine import read, write
-from services import feedback as service
-from services import form_tokens
-from services.errors import DomainError, NotFound, PermissionDenied
-from services.feedback_classifier import CATEGORIES
-from services.files import store_from_settings
+from services.core import form_tokens
+from services.core.errors import DomainError, NotFound, PermissionDenied
+from services.core.files import store_from_settings
+from services.feedback import items as service
+from services.feedback.classifier import CATEGORIES
 from web.feedback_map import allow_tiles, map_context
 from web.runtime import TEMPLATES, engine, settings
 from web.security import BodyTooLarge, bounded, client_ip

@@ -13,8 +13,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from db.engine import DatabaseError
-from services import queue_print
-from services.errors import DomainError, NotFound, PermissionDenied
+from services.core.errors import DomainError, NotFound, PermissionDenied
+from services.queue import printed as queue_print
 from web.queue import NO_STORE, _int_or_none, _message_page, _run
 from web.runtime import TEMPLATES, settings
 

@@ -21,10 +21,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from db.engine import DatabaseError, read, write
-from services import notify_outbox
-from services import online_submission as service
-from services.errors import DomainError, NotFound
-from services.files import store_from_settings
+from services.core.errors import DomainError, NotFound
+from services.core.files import store_from_settings
+from services.notify import outbox as notify_outbox
+from services.online import submission as service
 from web.runtime import TEMPLATES, engine, settings
 
 log = logging.getLogger("motcua.web.online")

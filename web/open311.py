@@ -17,9 +17,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from db.engine import DatabaseError, read, write
-from services import feedback_open311 as service
-from services.feedback_open311 import Open311Error
-from services.files import store_from_settings
+from services.core.files import store_from_settings
+from services.feedback import open311 as service
+from services.feedback.open311 import Open311Error
 from web.runtime import engine, settings
 
 log = logging.getLogger("motcua.web.open311")

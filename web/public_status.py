@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from db.engine import read, write
-from services import citizen_rating
-from services.errors import DomainError
-from services.public_status import LookupRefused, dossier_id_from_token, lookup_by_code, status_by_token
+from services.core.errors import DomainError
+from services.dossiers import citizen_rating
+from services.dossiers.public_status import LookupRefused, dossier_id_from_token, lookup_by_code, status_by_token
 from web.runtime import TEMPLATES, engine, settings
 from web.security import client_ip, read_body
 

@@ -19,9 +19,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from db.engine import read, write
-from services import form_tokens, queue
-from services.errors import DomainError, NotFound
-from services.pdf import qr_png
+from services.core import form_tokens
+from services.core.errors import DomainError, NotFound
+from services.core.pdf import qr_png
+from services.queue import tickets as queue
 from web.runtime import TEMPLATES, engine, settings
 from web.security import client_ip, read_body
 

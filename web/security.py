@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config import SettingsError
 from db.engine import DatabaseError
-from services.client_address import client_address
+from services.core.client_address import client_address
 from web.runtime import TEMPLATES, settings
 
 log = logging.getLogger("motcua.web")

@@ -25,8 +25,8 @@ from seed.demo import (
     rollout,
 )
 from seed.reference import seed_reference
-from services import accounts
-from services.units import department_for_kind
+from services.accounts import accounts
+from services.core.units import department_for_kind
 
 DEMO_PASSWORD = "motcua@2026"
 PILOT_UNIT = "NGUHANHSON"

@@ -10,11 +10,11 @@ from sqlalchemy import Connection, select
 
 from db.schema import open311_clients, units
 from seed.demo.feedback import _NoFiles
-from services.accounts import load_actor
-from services.clock import now
-from services.feedback import NewFeedback, load_item, submit_feedback
-from services.feedback_open311 import Client, create_client, create_request
-from services.feedback_transfer import transfer
+from services.accounts.accounts import load_actor
+from services.core.clock import now
+from services.feedback.items import NewFeedback, load_item, submit_feedback
+from services.feedback.open311 import Client, create_client, create_request
+from services.feedback.transfer import transfer
 
 PORTAL = "Cổng Góp ý Đà Nẵng (demo)"
 

@@ -8,7 +8,7 @@ from functools import cache
 from fpdf import FPDF
 
 from config import load_settings
-from services.files import FileStore, store_from_settings
+from services.core.files import FileStore, store_from_settings
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

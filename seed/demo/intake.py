@@ -9,9 +9,9 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import Connection, select
 
 from db.schema import dossiers
-from services import citizen_rating, counter_results, intake, returns
-from services.accounts import load_actor
-from services.clock import LOCAL_TZ, local, now
+from services.accounts.accounts import load_actor
+from services.core.clock import LOCAL_TZ, local, now
+from services.dossiers import citizen_rating, counter_results, intake, returns
 
 DEMO_NOTE = "Dữ liệu mẫu (tiếp nhận tại quầy)"
 DEMO_RATING_DAYS = 7

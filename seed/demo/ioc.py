@@ -12,10 +12,12 @@ from sqlalchemy import Connection, func, insert, select
 from db.schema import cameras, dossiers, river_readings, river_stations, trial_lessons, units
 from seed.demo.files import demo_store, result_pdf
 from seed.demo.people import citizen
-from services import citizen_rating, counter_results, dossier_flow, intake, processing, returns
-from services.accounts import load_actor
-from services.clock import LOCAL_TZ, local, now
-from services.trial_report import TRIAL_DAYS
+from services.accounts.accounts import load_actor
+from services.core.clock import LOCAL_TZ, local, now
+from services.dossiers import citizen_rating, counter_results, intake, returns
+from services.dossiers import flow as dossier_flow
+from services.ioc.trial_report import TRIAL_DAYS
+from services.processing import actions as processing
 
 DEMO_UNITS = ("NGUHANHSON", "HAICHAU")
 READING_STEP = timedelta(minutes=10)

@@ -8,9 +8,11 @@ from datetime import timedelta
 from sqlalchemy import Connection, select
 
 from db.schema import counter_supplement_slips
-from services import intake, legal_counter_forms, legal_withdrawal
-from services.accounts import load_actor
-from services.clock import now
+from services.accounts.accounts import load_actor
+from services.core.clock import now
+from services.dossiers import counter_forms as legal_counter_forms
+from services.dossiers import intake
+from services.processing import withdrawal as legal_withdrawal
 
 DEMO_APPLICANT = "Trương Văn Lộc"
 

@@ -10,11 +10,12 @@ from sqlalchemy import Connection, select
 
 from config import load_settings
 from db.schema import online_submissions
-from services import notify_alerts, online_submission
-from services.accounts import load_actor
-from services.clock import now
-from services.files import store_from_settings
-from services.units import unit_by_code
+from services.accounts.accounts import load_actor
+from services.core.clock import now
+from services.core.files import store_from_settings
+from services.core.units import unit_by_code
+from services.delivery import alerts as notify_alerts
+from services.online import submission as online_submission
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 GROOM = dict(full_name="Huỳnh Văn Phúc", cccd="048096003131", birth_date="14/07/1996", phone="0905333444",

@@ -9,9 +9,11 @@ from sqlalchemy import Connection, select
 
 from db.schema import dossiers
 from seed.demo.people import citizen
-from services import dossier_flow, intake, processing
-from services.accounts import load_actor
-from services.clock import local, now
+from services.accounts.accounts import load_actor
+from services.core.clock import local, now
+from services.dossiers import flow as dossier_flow
+from services.dossiers import intake
+from services.processing import actions as processing
 
 DEMO_PROCEDURE = "gpxd_nha_o"
 DEMO_UNIT = "NGUHANHSON"

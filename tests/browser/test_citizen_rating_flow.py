@@ -11,8 +11,8 @@ from sqlalchemy import select
 from db.engine import read
 from db.schema import dossiers
 from seed.demo.intake import CITIZENS, DEMO_NOTE
-from services import kpi
-from services.clock import local_today
+from services.core.clock import local_today
+from services.ioc import kpi
 from tests.browser.helpers import click, open_page, sign_in
 from tests.builders import actor
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from db.engine import read, write
 from db.schema import dossiers
-from services import processing
-from services.catalog import calendar_for_unit
-from services.clock import local, now
-from services.intake import receive_dossier
+from services.catalog.procedures import calendar_for_unit
+from services.core.clock import local, now
+from services.dossiers.intake import receive_dossier
+from services.processing import actions as processing
 from tests.browser.helpers import open_page, sign_in
 from tests.builders import actor
 from tests.intake_builders import groom

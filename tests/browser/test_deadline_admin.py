@@ -3,7 +3,8 @@
 from playwright.sync_api import Page, expect
 
 from db.engine import read
-from services import catalog, catalog_admin
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
 from tests.browser.helpers import choose, click, open_page, settled, sign_in
 from tests.builders import actor
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from components.nav import PAGES
 from db.engine import read
-from services import home
+from services.home import screens as home
 from tests.browser.helpers import open_page, sign_in
 from tests.builders import actor
 

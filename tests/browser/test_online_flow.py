@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from db.engine import read, write
 from db.schema import dossiers
-from services import counter_results, returns
+from services.dossiers import counter_results, returns
 from tests.browser.helpers import open_page, sign_in
 from tests.builders import actor
 from tests.conftest import ROOT

@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from config import DEMO_KEY, SettingsError, load_settings
-from services import public_status
+from services.dossiers import public_status
 from tests.conftest import ROOT
 
 

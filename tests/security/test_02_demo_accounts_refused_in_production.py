@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from db.engine import read, write
-from services import accounts
-from services.deployment_checks import production_refusal
+from services.accounts import accounts
+from services.accounts.deployment_checks import production_refusal
 from tests.builders import actor
 from web import runtime
 

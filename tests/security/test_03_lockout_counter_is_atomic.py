@@ -4,7 +4,7 @@ account unlocked on PostgreSQL. Real threads, each with its own connection, agai
 from __future__ import annotations
 
 from db.engine import write
-from services import accounts
+from services.accounts import accounts
 from tests.security.conftest import run_in_threads
 
 ADDRESS = "203.0.113.7"

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import dossiers, feedback
-from services import processing
-from services.errors import ValidationError
-from services.files import LocalFileStore, check_upload
+from services.core.errors import ValidationError
+from services.core.files import LocalFileStore, check_upload
+from services.processing import actions as processing
 from tests.builders import actor
 from tests.intake_builders import receive_marriage
 from tests.processing_builders import assigned_permit
@@ -114,7 +114,7 @@ def _count(demo, table) -> int:
 
 
 def _nhs_id(demo) -> str:
-    from services.units import unit_by_code
+    from services.core.units import unit_by_code
 
     with read(demo.engine) as conn:
         return str(unit_by_code(conn, "NGUHANHSON")["id"])

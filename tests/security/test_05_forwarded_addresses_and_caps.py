@@ -6,8 +6,9 @@ from __future__ import annotations
 import ipaddress
 
 from db.engine import write
-from services import public_status, queue
-from services.client_address import client_address
+from services.core.client_address import client_address
+from services.dossiers import public_status
+from services.queue import tickets as queue
 from tests.security.conftest import run_in_threads
 from tests.test_queue_web import UNIT, open_all_day
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from db.engine import read, write
-from services import accounts
-from services.clock import now
+from services.accounts import accounts
+from services.core.clock import now
 from tests.builders import actor
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.schema import dossier_files
-from services import returns
-from services.errors import NotFound, PermissionDenied
-from services.files import LocalFileStore
+from services.core.errors import NotFound, PermissionDenied
+from services.core.files import LocalFileStore
+from services.dossiers import returns
 from tests.builders import actor
 from tests.intake_builders import receive_marriage
 

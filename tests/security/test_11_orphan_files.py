@@ -6,8 +6,8 @@ import os
 import time
 
 from db.engine import read
-from services import file_sweep
-from services.files import LocalFileStore
+from services.core import file_sweep
+from services.core.files import LocalFileStore
 from tests.builders import actor
 from tests.intake_builders import receive_marriage
 

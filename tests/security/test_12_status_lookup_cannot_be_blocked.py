@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.engine import write
-from services import public_status
+from services.dossiers import public_status
 from tests.builders import actor
 from tests.intake_builders import receive_marriage
 
@@ -16,7 +16,7 @@ def _lookup(engine, code, digits, client):
 
 
 def test_five_wrong_tries_from_a_stranger_do_not_lock_the_citizen_out(demo, tmp_path):
-    from services.files import LocalFileStore
+    from services.core.files import LocalFileStore
 
     receipt = receive_marriage(demo.engine, actor(demo.engine, "motcua.nhs"), LocalFileStore(tmp_path / "f"))
     code = receipt.code

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from db.engine import write
 from db.schema import users
-from services import accounts
+from services.accounts import accounts
 
 
 def _login(engine, username, password, client="198.51.100.66"):

@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 
 from db.engine import read, write
-from services import audit, intake, processing, rivers
-from services.errors import PermissionDenied
-from services.files import LocalFileStore
+from services.core import audit
+from services.core.errors import PermissionDenied
+from services.core.files import LocalFileStore
+from services.dossiers import intake
+from services.ioc import rivers
+from services.processing import actions as processing
 from tests.builders import actor
 from tests.intake_builders import receive_marriage
 from tests.processing_builders import assigned_permit

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from db.engine import write
-from services import processing
-from services.files import LocalFileStore
+from services.core.files import LocalFileStore
+from services.processing import actions as processing
 from tests.apptest import open_app
 from tests.builders import actor
 from tests.processing_builders import assigned_permit
@@ -28,4 +28,3 @@ def test_a_note_with_an_image_link_is_shown_as_text_and_never_as_markdown(demo, 
     assert not at.exception and not at.error
     assert NOTE in [t.value for t in at.text]
     assert not [m.value for m in at.markdown if "ke-gian.example" in m.value]
-

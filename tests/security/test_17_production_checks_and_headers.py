@@ -14,7 +14,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from config import DEMO_KEY, SettingsError, load_settings
-from services.files import check_upload
+from services.core.files import check_upload
 from tests.security.images import jpeg_with_gps
 from web.security import MIDDLEWARE, SecurityHeaders
 

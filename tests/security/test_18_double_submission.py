@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import feedback, queue_tickets
-from services import feedback as feedback_service
-from services import form_tokens, queue
-from services.files import LocalFileStore
-from services.units import unit_by_code
+from services.core import form_tokens
+from services.core.files import LocalFileStore
+from services.core.units import unit_by_code
+from services.feedback import items as feedback_service
+from services.queue import tickets as queue
 from tests.security.conftest import run_in_threads
 from tests.test_queue_web import UNIT, open_all_day
 
