@@ -18,15 +18,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from db.engine import read, write
 from services.core import form_tokens
 from services.core.errors import DomainError, NotFound, PermissionDenied
 from services.core.files import store_from_settings
 from services.feedback import items as service
 from services.feedback.classifier import CATEGORIES
 from web.feedback_map import allow_tiles, map_context
-from web.runtime import TEMPLATES, engine, settings
-from web.security import BodyTooLarge, bounded, client_ip
+from web.runtime import in_transaction, settings
+from web.security import BodyTooLarge, bounded, client_ip, page
 
 log = logging.getLogger("motcua.web.feedback")
 CLIENT_COOKIE = "gopy_client"
@@ -41,18 +40,8 @@ SECURITY_HEADERS = {
 UNEXPECTED = "Đã xảy ra lỗi không mong muốn; phản ánh chưa được lưu. Vui lòng thử lại sau ít phút."
 
 
-async def _in_transaction(function, *args, writes: bool = False, **kwargs):
-    def run():
-        with (write if writes else read)(engine()) as conn:
-            return function(conn, *args, **kwargs)
-
-    return await run_in_threadpool(run)
-
-
 def _page(request: Request, template: str, context: dict, status_code: int = 200) -> Response:
-    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
-    response.headers.update(SECURITY_HEADERS)
-    return response
+    return page(request, template, context, status_code, SECURITY_HEADERS)
 
 
 def _error_page(request: Request, message: str, status_code: int) -> Response:
@@ -76,7 +65,7 @@ async def _photos(form) -> list[tuple[str, bytes]]:
 
 async def submit_form(request: Request) -> Response:
     context = {
-        "units": await _in_transaction(service.public_units),
+        "units": await in_transaction(service.public_units),
         "values": {"hide_name": True},
         "form_token": form_tokens.new_token(),
         **map_context(),
@@ -101,7 +90,7 @@ async def submit(request: Request) -> Response:
         values["hide_name"] = form.get("hide_name") == "1"
         values.update({key: str(form.get(key, ""))[:20] for key in ("latitude", "longitude")})
         photos = await _photos(form)
-        result = await _in_transaction(
+        result = await in_transaction(
             service.submit_feedback,
             writes=True,
             store=store_from_settings(settings()),
@@ -140,7 +129,7 @@ def _new_feedback(values: dict) -> service.NewFeedback:
 
 
 async def _form_again(request: Request, values: dict, message: str, status_code: int = 400) -> Response:
-    units = await _in_transaction(service.public_units)
+    units = await in_transaction(service.public_units)
     values = {key: value for key, value in values.items() if isinstance(value, str | bool)}
     context = {
         "units": units,
@@ -164,7 +153,7 @@ async def follow(request: Request) -> Response:
     if not code:
         return _page(request, "feedback_follow.html", {"item": None})
     try:
-        item = await _in_transaction(service.citizen_view, code=code)
+        item = await in_transaction(service.citizen_view, code=code)
     except NotFound as exc:
         return _page(request, "feedback_follow.html", {"item": None, "error": exc.message, "code": code}, 404)
     context = {
@@ -180,7 +169,7 @@ async def rate(request: Request) -> Response:
     form = await bounded(request, 64 * 1024).form(max_files=0, max_fields=10)
     code = str(form.get("ma", ""))
     try:
-        result = await _in_transaction(
+        result = await in_transaction(
             service.rate_answer,
             writes=True,
             code=code,
@@ -200,7 +189,7 @@ async def add_information(request: Request) -> Response:
     code = str(form.get("ma", ""))
     photos = await _photos(form)
     try:
-        await _in_transaction(
+        await in_transaction(
             service.add_information,
             writes=True,
             store=store_from_settings(settings()),
@@ -215,7 +204,7 @@ async def add_information(request: Request) -> Response:
 
 async def status_json(request: Request) -> JSONResponse:
     try:
-        summary = await _in_transaction(service.status_summary, code=request.query_params.get("ma", ""))
+        summary = await in_transaction(service.status_summary, code=request.query_params.get("ma", ""))
     except NotFound as exc:
         return JSONResponse({"error": exc.message}, status_code=404)
     return JSONResponse(summary, headers={"Cache-Control": "no-store"})
@@ -223,7 +212,7 @@ async def status_json(request: Request) -> JSONResponse:
 
 async def photo(request: Request) -> Response:
     try:
-        found = await _in_transaction(
+        found = await in_transaction(
             service.photo_for_citizen,
             photo_id=int(request.path_params["photo_id"]),
             code=request.query_params.get("ma"),
@@ -240,14 +229,14 @@ async def board(request: Request) -> Response:
     unit = params.get("don-vi", "")
     page = params.get("trang", "1")
     filters = {"q": params.get("q", "")[:200], "unit": unit, "category": params.get("linh-vuc", "")}
-    result = await _in_transaction(
+    result = await in_transaction(
         service.public_board,
         query=filters["q"],
         unit_id=int(unit) if unit.isdigit() else None,
         category=filters["category"],
         page=int(page) if page.isdigit() else 1,
     )
-    units = await _in_transaction(service.public_units)
+    units = await in_transaction(service.public_units)
     context = {"result": result, "filters": filters, "units": units, "categories": CATEGORIES}
     context["page_link"] = lambda number: (
         "/gop-y/cong-khai?"

@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from db.engine import DatabaseError
 from services.core.errors import DomainError, NotFound, PermissionDenied
 from services.queue import printed as queue_print
 from web.queue import NO_STORE, _int_or_none, _message_page, _run
@@ -30,8 +29,6 @@ def kiosk_page(request: Request) -> Response:
         form = _run(queue_print.kiosk_form, unit_code=request.path_params["unit_code"], key=key)
     except (NotFound, PermissionDenied) as exc:
         return _message_page(request, exc.message, 403)
-    except DatabaseError as exc:
-        return _message_page(request, str(exc), 503)
     return _page(request, form, key)
 
 
@@ -53,8 +50,6 @@ async def kiosk_take(request: Request) -> Response:
         form = await run_in_threadpool(_run, queue_print.kiosk_form, unit_code=unit_code, key=values["khoa"])
     except (NotFound, PermissionDenied) as exc:
         return _message_page(request, exc.message, 403)
-    except DatabaseError as exc:
-        return _message_page(request, str(exc), 503)
     except DomainError as exc:
         form = await run_in_threadpool(_run, queue_print.kiosk_form, unit_code=unit_code, key=values["khoa"])
         return _page(request, form, values["khoa"], message=exc.message, status=400)
@@ -68,8 +63,6 @@ def ticket_slip(request: Request) -> Response:
         data = _run(queue_print.ticket_pdf, token=token, base_url=settings().public_base_url)
     except NotFound as exc:
         return _message_page(request, exc.message, 404)
-    except DatabaseError as exc:
-        return _message_page(request, str(exc), 503)
     headers = {**NO_STORE, "Content-Disposition": 'inline; filename="so-thu-tu.pdf"'}
     return Response(data, media_type="application/pdf", headers=headers)
 

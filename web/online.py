@@ -20,12 +20,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from db.engine import DatabaseError, read, write
 from services.core.errors import DomainError, NotFound
 from services.core.files import store_from_settings
 from services.notify import outbox as notify_outbox
 from services.online import submission as service
-from web.runtime import TEMPLATES, engine, settings
+from web.runtime import in_transaction, settings
+from web.security import BodyTooLarge, bounded, page
 
 log = logging.getLogger("motcua.web.online")
 CLIENT_COOKIE = "nophs_client"
@@ -45,36 +45,8 @@ SECURITY_HEADERS = {
 PERSON_FIELDS = ("full_name", "cccd", "birth_date", "phone", "email", "address")
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
-async def read_bounded(request: Request, limit: int = MAX_BODY_BYTES) -> None:
-    """Reads the body into memory, refusing it as soon as it passes `limit` (a declared length is checked first, a
-    chunked upload is counted as it streams); afterwards request.form() parses what was read."""
-    if int(request.headers.get("content-length") or 0) > limit:
-        raise BodyTooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-    request._body = b"".join(chunks)
-
-
-async def _in_transaction(function, *args, writes: bool = False, **kwargs):
-    def run():
-        with (write if writes else read)(engine()) as conn:
-            return function(conn, *args, **kwargs)
-
-    return await run_in_threadpool(run)
-
-
 def _page(request: Request, template: str, context: dict, status_code: int = 200) -> Response:
-    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
-    response.headers.update(SECURITY_HEADERS)
-    return response
+    return page(request, template, context, status_code, SECURITY_HEADERS)
 
 
 def _message(request: Request, message: str, status_code: int) -> Response:
@@ -95,12 +67,11 @@ def _client_keys(request: Request) -> list[str]:
 async def _count_attempt(request: Request) -> None:
     """In its own transaction, before anything is checked: refused attempts count too."""
 
-    def run():
-        with write(engine()) as conn:
-            for key in _client_keys(request):
-                service.count_attempt(conn, key)
+    def count(conn):
+        for key in _client_keys(request):
+            service.count_attempt(conn, key)
 
-    await run_in_threadpool(run)
+    await in_transaction(count, writes=True)
 
 
 # --- the form -----------------------------------------------------------------------------------------------------
@@ -109,10 +80,7 @@ async def _count_attempt(request: Request) -> None:
 async def form(request: Request) -> Response:
     params = request.query_params
     values = {"unit_id": params.get("don-vi", ""), "procedure_code": params.get("thu-tuc", "")}
-    try:
-        response = await _form(request, values)
-    except DatabaseError as exc:
-        return _message(request, exc.args[0], 503)
+    response = await _form(request, values)
     if not request.cookies.get(CLIENT_COOKIE):
         response.set_cookie(CLIENT_COOKIE, secrets.token_urlsafe(18), max_age=365 * 86400, httponly=True,
                             samesite="lax")  # fmt: skip
@@ -120,7 +88,7 @@ async def form(request: Request) -> Response:
 
 
 async def _form(request: Request, values: dict, error: str = "", status_code: int = 200) -> Response:
-    options = await _in_transaction(service.submission_form)
+    options = await in_transaction(service.submission_form)
     procedure = next((p for p in options["procedures"] if p["code"] == values.get("procedure_code")), None)
     context = {**options, "procedure": procedure, "values": values, "error": error}
     return _page(request, "online_form.html", context, status_code)
@@ -134,8 +102,9 @@ async def submit(request: Request) -> Response:
     values: dict = {}
     try:
         await _count_attempt(request)
-        await read_bounded(request)
-        form_data = await request.form(max_files=service.MAX_FILES, max_fields=80, max_part_size=64 * 1024)
+        form_data = await bounded(request, MAX_BODY_BYTES, TOO_BIG).form(
+            max_files=service.MAX_FILES, max_fields=80, max_part_size=64 * 1024
+        )
         values = {key: str(value)[:300] for key, value in form_data.items() if isinstance(value, str)}
         submission = service.NewSubmission(
             unit_id=_int(values.get("unit_id")),
@@ -147,14 +116,14 @@ async def submit(request: Request) -> Response:
             zalo=values.get("zalo") == "1",
             uploads=await _uploads(form_data),
         )
-        result = await _in_transaction(
+        result = await in_transaction(
             service.submit_online, writes=True, store=store_from_settings(settings()), submission=submission
         )
     except BodyTooLarge:
         return _message(request, TOO_BIG, 413)
-    except (DomainError, DatabaseError) as exc:
+    except DomainError as exc:
         status = 429 if isinstance(exc, service.TooManySubmissions) else 400
-        return await _form_again(request, values, getattr(exc, "message", str(exc)), status)
+        return await _form_again(request, values, exc.message, status)
     except Exception:
         log.exception("online submission failed")
         return await _form_again(request, values, UNEXPECTED, 500)
@@ -164,10 +133,7 @@ async def submit(request: Request) -> Response:
 
 
 async def _form_again(request: Request, values: dict, message: str, status_code: int) -> Response:
-    try:
-        return await _form(request, values, message, status_code)
-    except DatabaseError:
-        return _message(request, message, status_code)
+    return await _form(request, values, message, status_code)
 
 
 def _int(value) -> int | None:
@@ -202,13 +168,11 @@ async def status_page(request: Request) -> Response:
 
 async def _status(request: Request, token: str, notice: str | None, error: str = "", status_code: int = 200):
     try:
-        view = await _in_transaction(
+        view = await in_transaction(
             service.citizen_view, secret=settings().token_secret, token=token, base_url=settings().public_base_url
         )
     except NotFound as exc:
         return _message(request, exc.message, 404)
-    except DatabaseError as exc:
-        return _message(request, exc.args[0], 503)
     link = f"{settings().public_base_url.rstrip('/')}/nop-ho-so/theo-doi?{urlencode({'t': token})}"
     context = {"item": view, "token": token, "link": link, "notice": notice, "error": error}
     return _page(request, "online_status.html", context, status_code)
@@ -218,9 +182,10 @@ async def supplement(request: Request) -> Response:
     token = request.query_params.get("t", "")
     try:
         await _count_attempt(request)
-        await read_bounded(request)
-        form_data = await request.form(max_files=service.MAX_FILES, max_fields=40, max_part_size=64 * 1024)
-        await _in_transaction(
+        form_data = await bounded(request, MAX_BODY_BYTES, TOO_BIG).form(
+            max_files=service.MAX_FILES, max_fields=40, max_part_size=64 * 1024
+        )
+        await in_transaction(
             service.upload_supplement,
             writes=True,
             store=store_from_settings(settings()),
@@ -231,15 +196,15 @@ async def supplement(request: Request) -> Response:
         )
     except BodyTooLarge:
         return _message(request, TOO_BIG, 413)
-    except (DomainError, DatabaseError) as exc:
+    except DomainError as exc:
         status = 429 if isinstance(exc, service.TooManySubmissions) else 400
-        return await _status(request, token, None, getattr(exc, "message", str(exc)), status)
+        return await _status(request, token, None, exc.message, status)
     return RedirectResponse(f"/nop-ho-so/theo-doi?{urlencode({'t': token, 'moi': 'bs'})}", status_code=303)
 
 
 async def result_file(request: Request) -> Response:
     try:
-        found = await _in_transaction(
+        found = await in_transaction(
             service.result_file_for_citizen,
             secret=settings().token_secret,
             token=request.query_params.get("t", ""),
@@ -248,8 +213,6 @@ async def result_file(request: Request) -> Response:
         data = await run_in_threadpool(store_from_settings(settings()).get, found["storage_key"])
     except (NotFound, FileNotFoundError):
         return Response("Không tìm thấy tệp kết quả.", status_code=404, media_type="text/plain; charset=utf-8")
-    except DatabaseError as exc:
-        return Response(exc.args[0], status_code=503, media_type="text/plain; charset=utf-8")
     headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{found["filename"]}"'}
     return Response(data, media_type=found["content_type"], headers=headers)
 
@@ -264,19 +227,16 @@ async def optout_form(request: Request) -> Response:
 
 async def optout(request: Request) -> Response:
     try:
-        await read_bounded(request, limit=4096)
+        form_data = await bounded(request, 4096).form(max_files=0, max_fields=5)
     except BodyTooLarge:
         return _message(request, "Yêu cầu không hợp lệ.", 413)
-    form_data = await request.form(max_files=0, max_fields=5)
     token = str(form_data.get("t", ""))[:100]
     try:
-        masked = await _in_transaction(
+        masked = await in_transaction(
             notify_outbox.opt_out_by_token, writes=True, secret=settings().token_secret, token=token
         )
     except NotFound as exc:
         return _message(request, exc.message, 404)
-    except DatabaseError as exc:
-        return _message(request, exc.args[0], 503)
     return _page(request, "online_optout.html", {"token": token, "done": masked})
 
 

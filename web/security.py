@@ -160,3 +160,12 @@ class SecurityHeaders:
 
 
 MIDDLEWARE = [Middleware(SecurityHeaders)]
+
+
+def page(request: Request, template: str, context: dict, status_code: int = 200, headers: dict | None = None):
+    """A citizen page from a template, with the route's security headers."""
+    from web.runtime import TEMPLATES
+
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    response.headers.update(headers or {})
+    return response
