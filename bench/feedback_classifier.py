@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/feedback_classifier.py
 Prints figures for (a) a held-out quarter (fixed seed, stratified by category, the model trained without it),
 (b) the same held-out part typed without diacritics, (c) all examples with the model trained on all of them, and the
-keyword rules alone as a baseline; and (d) the emergency safety net on services/data/feedback_emergencies.jsonl
+keyword rules alone as a baseline; and (d) the emergency safety net on services/feedback/data/feedback_emergencies.jsonl
 (written for this project: emergencies with and without diacritics, plus near misses): urgent recall, which must be
 1.00, beside the false-urgent rate on the near misses and on the non-urgent examples of the held-out part.
 """
@@ -30,7 +30,7 @@ from services.feedback.classifier import (  # noqa: E402
 )
 from services.feedback.emergency import KINDS as EMERGENCY_KINDS  # noqa: E402
 
-EMERGENCY_FILE = Path(__file__).resolve().parent.parent / "services" / "data" / "feedback_emergencies.jsonl"
+EMERGENCY_FILE = Path(__file__).resolve().parents[1] / "services" / "feedback" / "data" / "feedback_emergencies.jsonl"
 
 SEED = 20260621
 HELD_OUT_SHARE = 0.25

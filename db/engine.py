@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-SQLITE_BUSY_TIMEOUT_MS = 15000
+SQLITE_BUSY_TIMEOUT_MS = 60000  # a write waits up to a minute for the lock (200 counters at once on a busy machine)
 
 
 class DatabaseError(Exception):

@@ -61,3 +61,7 @@ def receive_marriage(engine, clerk, store, *, at=TUESDAY_9AM, **changes):
     )
     with write(engine) as conn:
         return receive_dossier(conn, clerk, **{**arguments, **changes})
+
+
+# What the clerk records when approving a marriage (Law on Civil Status 2014 Art. 18: both present and signed).
+MARRIAGE_ENTRY = dict(certificate_no="15/2026", book="01/2026", page="8", entry_no="15", both_present_signed=True)

@@ -24,7 +24,7 @@ from services.dossiers.public_status import sign_token
 from services.ioc import kpi
 from tests.builders import actor
 from tests.conftest import ROOT
-from tests.intake_builders import TUESDAY_9AM, receive_marriage, store_in
+from tests.intake_builders import MARRIAGE_ENTRY, TUESDAY_9AM, receive_marriage, store_in
 from web import runtime
 from web.routes import ROUTES
 
@@ -37,7 +37,7 @@ def returned_marriage(engine, tmp_path, at=TUESDAY_9AM):
     with write(engine) as conn:
         counter_results.record_decision(
             conn, clerk, dossier_id=receipt.dossier_id, expected_version=load(conn, receipt.dossier_id)["version"],
-            approve=True, at=at + timedelta(hours=1),
+            approve=True, at=at + timedelta(hours=1), marriage=MARRIAGE_ENTRY,
         )  # fmt: skip
         returns.return_result(
             conn, clerk, dossier_id=receipt.dossier_id, expected_version=load(conn, receipt.dossier_id)["version"],

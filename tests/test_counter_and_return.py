@@ -13,10 +13,9 @@ from services.dossiers import counter_results, returns
 from services.dossiers.flow import load
 from services.dossiers.public_status import status_url
 from tests.builders import actor
-from tests.intake_builders import SCAN, TUESDAY_9AM, receive_marriage, store_in, stored_files
+from tests.intake_builders import MARRIAGE_ENTRY, SCAN, TUESDAY_9AM, receive_marriage, store_in, stored_files
 
 SECRET = "test-secret-for-tokens-0123456789abcdef"
-MARRIAGE_ENTRY = dict(certificate_no="15/2026", book="01/2026", page="8", entry_no="15", both_present_signed=True)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from services.feedback.details import details_of
 from services.feedback.emergency import detect
 from tests.test_feedback import row, store, submit  # noqa: F401 (fixture)
 
-SET = Path(__file__).resolve().parent.parent / "services" / "data" / "feedback_emergencies.jsonl"
+SET = Path(__file__).resolve().parent.parent / "services" / "feedback" / "data" / "feedback_emergencies.jsonl"
 ROWS = [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
 EMERGENCIES = [r["text"] for r in ROWS if r["emergency"]]
 NEAR_MISSES = [r["text"] for r in ROWS if not r["emergency"]]

@@ -18,7 +18,7 @@ from services.notify import outbox
 from services.queue import setup as queue_config
 from services.queue import tickets as queue
 from tests.builders import actor
-from tests.intake_builders import groom, receive_marriage, store_in
+from tests.intake_builders import MARRIAGE_ENTRY, groom, receive_marriage, store_in
 from tests.notify_builders import without_online_demo
 from tests.test_queue import AT, UNIT
 
@@ -50,7 +50,7 @@ def test_a_decision_and_the_return_notify_a_consenting_citizen(demo_engine, tmp_
     receipt = consenting_marriage(demo_engine, tmp_path)
     with write(demo_engine) as conn:
         decided = counter_results.record_decision(conn, clerk, dossier_id=receipt.dossier_id, expected_version=1,
-                                                  approve=True)  # fmt: skip
+                                                  approve=True, marriage=MARRIAGE_ENTRY)  # fmt: skip
         returns.return_result(conn, clerk, dossier_id=receipt.dossier_id, expected_version=decided["version"],
                               collector_name=groom()["full_name"], collector_cccd=groom()["cccd"])  # fmt: skip
     assert queued(demo_engine) == [("result_ready", "email", "an@example.vn"), ("returned", "email", "an@example.vn")]
@@ -60,7 +60,7 @@ def test_a_rolled_back_decision_writes_no_notification(demo_engine, tmp_path):
     receipt = consenting_marriage(demo_engine, tmp_path)
     with pytest.raises(RuntimeError), write(demo_engine) as conn:
         counter_results.record_decision(conn, actor(demo_engine, "motcua.nhs"), dossier_id=receipt.dossier_id,
-                                        expected_version=1, approve=True)  # fmt: skip
+                                        expected_version=1, approve=True, marriage=MARRIAGE_ENTRY)  # fmt: skip
         raise RuntimeError("the page crashed before the commit")
     assert queued(demo_engine) == []
 

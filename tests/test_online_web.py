@@ -15,12 +15,13 @@ from db.engine import read, write
 from db.schema import dossiers, notify_optouts, notify_outbox, online_submission_files, online_submissions
 from services.core.files import LocalFileStore
 from services.core.units import unit_by_code
-from services.dossiers import counter_results
+from services.dossiers import counter_results, signed_results
 from services.notify import outbox
 from services.online import submission as online
 from tests.builders import actor
-from tests.intake_builders import SCAN
+from tests.intake_builders import MARRIAGE_ENTRY, SCAN
 from tests.notify_builders import without_online_demo
+from tests.signing_builders import pki, signed_pdf
 from web import runtime
 from web.routes import ROUTES
 
@@ -165,14 +166,17 @@ def test_the_status_page_takes_the_supplement_and_later_offers_the_electronic_re
                        files={"doc_s1": ("cccd.pdf", SCAN + b"%2", "application/pdf")})  # fmt: skip
     assert "Đã gửi giấy tờ bổ sung" in done.text and stored(demo, tmp_path) == (1, 2, 2)
     store = LocalFileStore(tmp_path / "files")
+    result_pdf = signed_pdf(pki()["signer"], pki()["root"])  # electronic only when signed by a trusted root
     with write(demo.engine) as conn:
         accepted = online.accept(conn, clerk, submission_id=submission_id, expected_version=3)
         dossier = conn.execute(select(dossiers).where(dossiers.c.id == accepted["dossier_id"])).one()
+        signed_results.add_certificate(conn, actor(demo.engine, "admin"), unit_id=None, name="CA thử nghiệm",
+                                       data=pki()["root"].pem)  # fmt: skip
         counter_results.record_decision(conn, clerk, dossier_id=dossier.id, expected_version=dossier.version,
-                                        approve=True, result_electronic=True, store=store,
-                                        result_files=[("giay_chung_nhan.pdf", SCAN + b"%result")])  # fmt: skip
+                                        approve=True, store=store, marriage=MARRIAGE_ENTRY,
+                                        result_files=[("giay_chung_nhan.pdf", result_pdf)])  # fmt: skip
     page = client.get(location)
     assert accepted["code"] in page.text
     link = re.search(r'href="(/nop-ho-so/ket-qua/\d+\?t=[^"]+)"', page.text).group(1)
-    assert client.get(link.replace("&amp;", "&")).content == SCAN + b"%result"
+    assert client.get(link.replace("&amp;", "&")).content == result_pdf
     assert client.get(link.split("?")[0] + "?t=1.forged").status_code == 404

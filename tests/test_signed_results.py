@@ -17,7 +17,7 @@ from services.dossiers import counter_results, signed_results
 from services.dossiers.flow import load
 from services.ioc import kpi
 from tests.builders import actor
-from tests.intake_builders import PNG, TUESDAY_9AM, receive_marriage, store_in
+from tests.intake_builders import MARRIAGE_ENTRY, PNG, TUESDAY_9AM, receive_marriage, store_in
 from tests.signing_builders import pki, plain_pdf, signed_pdf, tampered
 
 
@@ -66,7 +66,7 @@ def decide(engine, receipt, tmp_path, data: bytes):
             conn, actor(engine, "motcua.nhs"), dossier_id=receipt.dossier_id,
             expected_version=load(conn, receipt.dossier_id)["version"], approve=True,
             result_files=[("giay_chung_nhan.pdf", data)], store=store_in(tmp_path),
-            at=TUESDAY_9AM + timedelta(hours=2),
+            at=TUESDAY_9AM + timedelta(hours=2), marriage=MARRIAGE_ENTRY,
         )  # fmt: skip
 
 
