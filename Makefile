@@ -2,6 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run install install-test migrate seed test lint chromium clean
 
