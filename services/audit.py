@@ -8,7 +8,7 @@ from sqlalchemy import Connection, insert, select
 
 from db.schema import audit_log
 from services.clock import now
-from services.roles import Actor
+from services.roles import ADMIN, CITY_LEADER, LEADER, Actor
 
 
 def record(conn: Connection, actor: Actor | None, *, action: str, entity: str, entity_id="", unit_id=None, **detail):
@@ -27,6 +27,7 @@ def record(conn: Connection, actor: Actor | None, *, action: str, entity: str, e
 
 
 def recent(conn: Connection, actor: Actor, *, limit: int = 200) -> list[dict]:
+    actor.require(ADMIN, CITY_LEADER, LEADER)  # the audit page's roles; clerks and departments may not read it
     query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
     if not actor.city_wide:
         query = query.where(audit_log.c.unit_id == actor.unit_id)

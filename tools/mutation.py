@@ -31,7 +31,7 @@ MODULES: dict[str, list[str]] = {
     "kpi": ["tests/test_kpi.py"],
     "queue_rules": ["tests/test_queue_rules.py"],
     "accounts": ["tests/test_accounts.py"],
-    "routing": ["tests/test_routing_rules.py"],
+    "routing": ["tests/test_routing_postal.py"],
     "public_status": ["tests/test_public_status.py"],
 }
 SKIP_COPY = {".mutation", ".venv", ".git", "mutants", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
