@@ -13,7 +13,7 @@ from services.clock import local_today
 from tests.apptest import FLOOD_ALERT, open_app
 from tests.builders import actor
 
-# tile label -> (figure of kpi.summary, how the page writes it)
+# tile label -> (figure of kpi.summary, how the page writes it), in the order the page shows them
 COUNT, RATE, HOURS = "count", "rate", "hours"
 TILES = {
     "Tiếp nhận": ("received", COUNT),
@@ -75,8 +75,8 @@ def test_every_tile_shows_its_own_service_figure(demo, username):
     me = actor(demo.engine, username)
     at = open_app(demo, username, page="pages/ioc.py", allow_errors=[FLOOD_ALERT])
     summary = service_figures(demo.engine, username, None if me.city_wide else me.unit_id)["summary"]
-    shown = {m.label: m.value for m in at.metric}
-    assert shown == {label: written(summary[key], kind) for label, (key, kind) in TILES.items()}
+    shown = [(m.label, m.value) for m in at.metric]
+    assert shown == [(label, written(summary[key], kind)) for label, (key, kind) in TILES.items()]
 
 
 def test_the_demo_figures_differ_where_a_swap_must_show(demo):

@@ -8,10 +8,23 @@ from datetime import timedelta
 
 import pytest
 
-from services import accounts, audit, early_warnings, feedback_routing, kpi, postal, queue_config, worklist
+from services import (
+    accounts,
+    audit,
+    config_copy,
+    early_warnings,
+    feedback_desk,
+    feedback_routing,
+    kpi,
+    postal,
+    queue_config,
+    rivers,
+    staff_import,
+    units,
+    worklist,
+)
 from services.clock import local_today
 from services.errors import NotFound, PermissionDenied
-from services.units import unit_by_code
 from tests.builders import actor
 
 USERS = ["admin", "lanhdao.tp", "lanhdao.nhs", "motcua.nhs", "truongphong.nhs", "chuyenvien.nhs"]
@@ -49,7 +62,29 @@ ALLOWED = {
         "truongphong.nhs": ALL,
         "chuyenvien.nhs": ALL,
     },  # always the actor's own unit: the scope is not a parameter
+    "feedback desk": {
+        "admin": ALL,
+        "lanhdao.tp": ALL,
+        "lanhdao.nhs": {OWN},
+        "truongphong.nhs": {OWN},
+        "chuyenvien.nhs": {OWN},
+    },
+    "create a department": {"admin": {OWN, OTHER}},
+    "list departments": {
+        "admin": ALL,
+        "lanhdao.tp": ALL,
+        "lanhdao.nhs": {OWN},
+        "motcua.nhs": {OWN},
+        "truongphong.nhs": {OWN},
+        "chuyenvien.nhs": {OWN},
+    },
+    "staff import history": {"admin": ALL},
+    "config copy history": {"admin": ALL},
+    "river stations": {"admin": ALL, "lanhdao.tp": ALL, "lanhdao.nhs": ALL},
+    "import river readings": {"admin": ALL, "lanhdao.tp": ALL, "lanhdao.nhs": ALL},
 }
+# entry points whose unit is required: no city-wide call
+UNIT_ONLY = {"queue settings", "create a department", "feedback desk", "list departments"}
 
 
 def call(name: str, conn, me, unit_id):
@@ -73,6 +108,20 @@ def call(name: str, conn, me, unit_id):
         return feedback_routing.set_complex_days(conn, me, working_days=20)
     if name == "worklist":
         return worklist.worklist(conn, me)
+    if name == "feedback desk":
+        return feedback_desk.desk_items(conn, me, unit_id=unit_id)
+    if name == "create a department":
+        return units.create_department(conn, me, unit_id=unit_id, code="phong_moi", name="Phòng mới", kind="kinh_te")
+    if name == "list departments":
+        return units.list_departments(conn, me, unit_id)
+    if name == "staff import history":
+        return staff_import.import_history(conn, me)
+    if name == "config copy history":
+        return config_copy.copy_history(conn, me)
+    if name == "river stations":
+        return rivers.list_stations(conn, me)
+    if name == "import river readings":
+        return rivers.import_readings(conn, me, content="station,time,level_m,rain_mm\n")
     raise AssertionError(name)
 
 
@@ -92,10 +141,16 @@ def outcome(engine, name: str, me, unit_id) -> bool:
 @pytest.mark.parametrize("name", sorted(ALLOWED))
 def test_each_role_may_call_exactly_what_the_table_allows(demo_engine, name):
     with demo_engine.connect() as conn:
-        units = {OWN: unit_by_code(conn, "NGUHANHSON")["id"], OTHER: unit_by_code(conn, "HAICHAU")["id"], CITY: None}
-    scopes = [OWN, OTHER] if name == "queue settings" else [OWN, OTHER, CITY]
+        unit_ids = {
+            OWN: units.unit_by_code(conn, "NGUHANHSON")["id"],
+            OTHER: units.unit_by_code(conn, "HAICHAU")["id"],
+            CITY: None,
+        }
+    scopes = [OWN, OTHER] if name in UNIT_ONLY else [OWN, OTHER, CITY]
     seen = {
-        username: {scope for scope in scopes if outcome(demo_engine, name, actor(demo_engine, username), units[scope])}
+        username: {
+            scope for scope in scopes if outcome(demo_engine, name, actor(demo_engine, username), unit_ids[scope])
+        }
         for username in USERS
     }
     expected = {username: ALLOWED[name].get(username, NONE) & set(scopes) for username in USERS}

@@ -65,6 +65,14 @@ FAULTS = [
         ["tests/test_ioc_figures.py::test_every_tile_shows_its_own_service_figure"],
     ),
     (
+        "the overdue figure shown under the near-due label and the other way round",
+        "pages/ioc.py",
+        'tile(column, key, f"{figures[key]:,}".replace(",", "."))',
+        'tile(column, key, f"{figures[{\'overdue\': \'near_due\', \'near_due\': \'overdue\'}.get(key, key)]:,}"'
+        '.replace(",", "."))',
+        ["tests/test_ioc_figures.py::test_every_tile_shows_its_own_service_figure"],
+    ),
+    (
         "satisfaction shown as the on-time rate",
         "pages/ioc.py",
         'tile(second[0], "on_time_rate", percent(figures["on_time_rate"]))',
