@@ -1,6 +1,6 @@
 """The queue rules as pure functions: calling order, fairness limit, daily reset, wait estimate, input checks."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -250,3 +250,20 @@ def test_the_next_opening_is_looked_for_fifteen_days_ahead_and_no_further():
 def test_the_90th_percentile_of_unsorted_values():
     assert p90([10, 1, 5, 3, 9, 2, 8, 4, 7, 6]) == 9
     assert p90([2.5, 1.5]) == 2.5
+
+
+def test_a_one_second_service_still_counts_in_the_estimate():
+    assert estimate_wait_seconds(1, [1], 1) == 1
+
+
+def test_issuing_hours_are_read_on_the_local_date_not_the_utc_one():
+    calendar = WorkingCalendar(sessions={1: ((time(0, 0), time(8, 0)),)})  # Tuesday only, from midnight
+    assert is_issuing_open(calendar, datetime(2026, 3, 9, 17, 30, tzinfo=UTC))  # Tuesday 00:30 in Đà Nẵng
+
+
+def test_the_fifteen_day_search_starts_on_the_local_date():
+    first_local_day = date(2026, 3, 10)  # 2026-03-09 20:00 UTC is Tuesday 10/03 03:00 in Đà Nẵng
+    calendar = WorkingCalendar(extra_days_off=frozenset(first_local_day + timedelta(days=n) for n in range(14)))
+    assert next_opening(calendar, datetime(2026, 3, 9, 20, 0, tzinfo=UTC)) == datetime(
+        2026, 3, 24, 7, 30, tzinfo=LOCAL_TZ
+    )
