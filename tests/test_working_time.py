@@ -365,3 +365,37 @@ def test_anything_but_hh_mm_is_refused_with_the_value_in_the_message(text):
 
 def test_times_are_written_as_hh_mm():
     assert format_hhmm(time(7, 5)) == "07:05" and format_hhmm(time(17, 0)) == "17:00"
+
+
+def test_a_swapped_weekday_keeps_its_own_hours_and_a_swapped_weekend_day_takes_the_first_open_weekday():
+    monday, tuesday, friday = ((time(8), time(12)),), ((time(13), time(17)),), ((time(9), time(10)),)
+    calendar = WorkingCalendar(
+        sessions={4: friday, 0: monday, 1: tuesday}, extra_working_days=frozenset({MON + timedelta(days=1), SAT})
+    )
+    tue = MON + timedelta(days=1)
+    assert calendar.sessions_on(tue) == [(local(tue, 13), local(tue, 17))]
+    assert calendar.sessions_on(SAT) == [(local(SAT, 8), local(SAT, 12))]  # Monday's, the first weekday open
+    out_of_order = WorkingCalendar(sessions={4: friday, 1: tuesday}, extra_working_days=frozenset({SAT}))
+    assert out_of_order.sessions_on(SAT) == [(local(SAT, 13), local(SAT, 17))]  # Tuesday's, not Friday's
+
+
+def test_a_swapped_day_of_a_weekend_only_office_takes_the_first_listed_weekend_hours():
+    sunday, saturday = ((time(10), time(11)),), ((time(8), time(9)),)
+    calendar = WorkingCalendar(sessions={6: sunday, 5: saturday}, extra_working_days=frozenset({MON}))
+    assert calendar.sessions_on(MON) == [(local(MON, 10), local(MON, 11))]
+
+
+def test_the_three_year_limits_say_so_in_full():
+    every_day = frozenset(MON + timedelta(days=n) for n in range(3 * 366 + 2))
+    calendar = WorkingCalendar(extra_days_off=every_day)
+    with pytest.raises(ValidationError) as refused:
+        calendar.next_working_day(MON)
+    assert refused.value.message == "Lịch làm việc không có ngày làm việc nào trong ba năm tới."
+    with pytest.raises(ValidationError) as refused:
+        calendar.add(local(MON, 8), 3600)
+    assert refused.value.message == "Thời hạn vượt quá ba năm làm việc; kiểm tra lại cấu hình."
+
+
+def test_a_receipt_within_the_cutoff_minute_is_on_time_whatever_its_fraction_of_a_second():
+    received = local(MON, 15).replace(microsecond=500)
+    assert due_at(WorkingCalendar(), Deadline("same_day", 0, time(15, 0)), received) == local(MON, 17)
