@@ -13,6 +13,7 @@ from services.dossier_flow import (
     STATUS_LABELS,
     TRANSITIONS,
     InvalidTransition,
+    add_event,
     allowed_actions,
     can_read,
     events,
@@ -242,3 +243,51 @@ def test_a_record_keeps_the_state_is_private_by_default_and_hidden_from_the_publ
 def test_loading_a_missing_dossier_is_not_found(demo_engine):
     with pytest.raises(NotFound, match="Không tìm thấy hồ sơ"), read(demo_engine) as conn:
         load(conn, 999_999)
+
+
+def test_an_unknown_action_is_refused_by_its_own_name():
+    with pytest.raises(InvalidTransition) as refused:
+        next_status("received", "fly")
+    assert refused.value.message == "Không thể “fly” khi hồ sơ đang ở trạng thái “Đã tiếp nhận”."
+
+
+def test_the_refusal_messages_are_exact(demo_engine):
+    with pytest.raises(NotFound) as missing, write(demo_engine) as conn:
+        load(conn, 999_999, for_update=True)
+    assert missing.value.message == "Không tìm thấy hồ sơ."
+    with pytest.raises(PermissionDenied) as denied:
+        require_read(staff({"clerk"}, 3), DOSSIER)
+    assert denied.value.message == "Hồ sơ này không thuộc phạm vi của bạn."
+    dossier = a_received_dossier(demo_engine)
+    with pytest.raises(Conflict) as stale, write(demo_engine) as conn:
+        transition(conn, None, dossier, "start", expected_version=dossier["version"] - 1)
+    assert stale.value.message == "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang rồi thao tác lại."
+
+
+def test_an_older_expected_version_is_refused_even_when_the_loaded_copy_is_current(demo_engine):
+    dossier = a_received_dossier(demo_engine)
+    with pytest.raises(Conflict), write(demo_engine) as conn:
+        record(conn, None, dossier, "note", expected_version=dossier["version"] - 1)
+    with write(demo_engine) as conn:
+        assert load(conn, dossier["id"], for_update=True)["version"] == dossier["version"]
+
+
+def test_events_keep_their_note_actor_time_and_extra_columns(demo_engine):
+    dossier = a_received_dossier(demo_engine)
+    clerk = actor(demo_engine, "motcua.nhs")
+    first, second = datetime(2026, 6, 22, 2, 0, tzinfo=UTC), datetime(2026, 6, 22, 3, 0, tzinfo=UTC)
+    with write(demo_engine) as conn:
+        other_unit = conn.scalar(select(dossiers.c.receiving_unit_id).where(dossiers.c.id == dossier["id"]))
+        moved = transition(conn, clerk, dossier, "start", at=first, event={"to_unit_id": other_unit})
+        record(conn, clerk, moved, "note", at=second, event={"to_unit_id": other_unit})
+        add_event(conn, None, dossier["id"], "note", "in_progress", "in_progress", at=second)
+        written = events(conn, dossier["id"])
+        public = events(conn, dossier["id"], public_only=True)
+    started, noted, added = written[-3:]
+    assert started["note"] == "" and noted["note"] == "" and added["note"] == ""
+    assert started["to_unit_id"] == other_unit and noted["to_unit_id"] == other_unit
+    assert noted["username"] == "motcua.nhs" and noted["user_id"] == clerk.user_id and noted["at"] == second
+    assert added["public"] is True and noted["public"] is False
+    assert [e["id"] for e in written] == sorted(e["id"] for e in written)
+    assert public and all(e["public"] for e in public)
+    assert [e["id"] for e in public] == [e["id"] for e in written if e["public"]]
