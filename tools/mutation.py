@@ -30,7 +30,7 @@ MODULES: dict[str, list[str]] = {
     "dossier_flow": ["tests/test_dossier_flow.py"],
     "kpi": ["tests/test_kpi.py"],
     "queue_rules": ["tests/test_queue_rules.py"],
-    "accounts": ["tests/test_accounts.py"],
+    "accounts": ["tests/test_accounts.py", "tests/test_account_actions.py"],
     "routing": ["tests/test_routing_postal.py"],
     "public_status": ["tests/test_public_status.py"],
 }
