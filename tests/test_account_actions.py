@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import read, write
-from db.schema import users
+from db.schema import departments, units, users
 from services import accounts
 from services.clock import now
 from services.errors import NotFound, PermissionDenied, ValidationError
@@ -293,3 +293,48 @@ def test_an_admin_changes_a_role_and_it_applies_on_the_next_load(demo_engine):
     with read(demo_engine) as conn:
         listed = {u["username"]: u for u in accounts.list_users(conn, admin, unit_id=clerk.unit_id)}
     assert "motcua.nhs" in listed and "motcua.hc" not in listed and "admin" not in listed
+
+
+def test_the_account_list_shows_every_field_of_a_user_and_sorts_a_unit_by_username(demo_engine):
+    admin, specialist = actor(demo_engine, "admin"), actor(demo_engine, "chuyenvien.nhs")
+    with read(demo_engine) as conn:
+        rows = accounts.list_users(conn, admin)
+        unit_name = conn.scalar(select(units.c.name).where(units.c.id == specialist.unit_id))
+        department_name = conn.scalar(select(departments.c.name).where(departments.c.id == specialist.department_id))
+    row = next(r for r in rows if r["username"] == "chuyenvien.nhs")
+    assert row == {
+        "id": specialist.user_id,
+        "username": "chuyenvien.nhs",
+        "full_name": specialist.full_name,
+        "roles": "specialist",
+        "unit_id": specialist.unit_id,
+        "department_id": specialist.department_id,
+        "active": True,
+        "locked_until": None,
+        "email": user_row(demo_engine, "chuyenvien.nhs").email,
+        "phone": user_row(demo_engine, "chuyenvien.nhs").phone,
+        "unit_name": unit_name,
+        "department_name": department_name,
+    }
+    ward = [r["username"] for r in rows if r["unit_id"] == specialist.unit_id]
+    assert ward == sorted(ward) and len(ward) >= 5
+    assert next(r for r in rows if r["username"] == "admin")["unit_name"] is None
+
+
+def test_the_sign_in_component_gets_only_active_users_with_their_hash_and_roles(demo_engine):
+    specialist = actor(demo_engine, "chuyenvien.nhs")
+    with read(demo_engine) as conn:
+        credentials = accounts.credentials_for_authenticator(conn)["usernames"]
+    assert credentials["chuyenvien.nhs"] == {
+        "name": specialist.full_name,
+        "email": user_row(demo_engine, "chuyenvien.nhs").email,
+        "password": user_row(demo_engine, "chuyenvien.nhs").password_hash,
+        "roles": ["specialist"],
+    }
+    assert {"admin", "motcua.nhs", "lanhdao.tp"} <= set(credentials)
+
+
+def test_generated_passwords_are_long_random_and_valid():
+    first, second = accounts.generate_password(), accounts.generate_password()
+    assert first != second and len(first) == 12
+    accounts.check_password_rules(first)
