@@ -6,9 +6,9 @@ from components import auth, nav
 from components.runtime import engine, settings
 from config import SettingsError
 from db.engine import DatabaseError, check_connection, read
-from services import accounts
-from services.roles import ROLE_LABELS
-from services.units import get_unit
+from services.accounts import accounts
+from services.core.roles import ROLE_LABELS
+from services.core.units import get_unit
 
 st.set_page_config(page_title="Một cửa phường/xã", page_icon=":material/account_balance:", layout="wide")
 

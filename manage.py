@@ -10,7 +10,7 @@ import sys
 import cli
 from config import SettingsError
 from db.engine import DatabaseError
-from services.errors import DomainError
+from services.core.errors import DomainError
 
 
 def _load_commands() -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.feedback_classifier import (  # noqa: E402
+from services.core.text import ascii_fold  # noqa: E402
+from services.feedback.classifier import (  # noqa: E402
     CATEGORIES,
     Example,
     has_urgent_words,
@@ -24,7 +25,6 @@ from services.feedback_classifier import (  # noqa: E402
     load_examples,
     train,
 )
-from services.text import ascii_fold  # noqa: E402
 
 SEED = 20260621
 HELD_OUT_SHARE = 0.25
@@ -60,7 +60,7 @@ def evaluate(predict, examples: list[Example]) -> dict:
 
 
 def keywords_only(text: str) -> tuple[str, bool]:
-    from services.feedback_classifier import fold
+    from services.feedback.classifier import fold
 
     scores = keyword_scores(fold(text))
     best = max(scores, key=scores.get)
@@ -80,7 +80,7 @@ class _ModelAlone:
         self.classifier = classifier
 
     def classify(self, text: str):
-        from services.feedback_classifier import Classification, fold
+        from services.feedback.classifier import Classification, fold
 
         model = self.classifier.category_model
         folded = fold(text)

@@ -24,7 +24,8 @@ from sqlalchemy import text  # noqa: E402
 from db import migrate  # noqa: E402
 from db.engine import build_engine, read, write  # noqa: E402
 from seed.reference import seed_units  # noqa: E402
-from services import accounts, staff_import  # noqa: E402
+from services.accounts import accounts  # noqa: E402
+from services.rollout import staff_import  # noqa: E402
 from tests.rollout_builders import STAFF_PER_UNIT, all_unit_codes, tables_for, workbook  # noqa: E402
 
 BASELINE_SAMPLE = 6

@@ -28,9 +28,16 @@ from sqlalchemy import text  # noqa: E402
 from db import migrate  # noqa: E402
 from db.engine import build_engine, read, write  # noqa: E402
 from seed.reference import seed_reference  # noqa: E402
-from services import cameras, early_warnings, ioc_monitors, kpi, rivers, units  # noqa: E402
-from services.clock import LOCAL_TZ  # noqa: E402
-from services.roles import Actor  # noqa: E402
+from services.core import units  # noqa: E402
+from services.core.clock import LOCAL_TZ  # noqa: E402
+from services.core.roles import Actor  # noqa: E402
+from services.ioc import (
+    cameras,  # noqa: E402
+    early_warnings,  # noqa: E402
+    kpi,  # noqa: E402
+    rivers,  # noqa: E402
+)
+from services.ioc import monitors as ioc_monitors  # noqa: E402
 
 DEFAULT_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 YEAR_END = date(2025, 12, 31)

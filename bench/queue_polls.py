@@ -37,9 +37,10 @@ from db import migrate  # noqa: E402
 from db.engine import build_engine, write  # noqa: E402
 from db.schema import calendar_overrides, queue_hours, queue_settings  # noqa: E402
 from seed.demo import seed_demo  # noqa: E402
-from services import queue, queue_config  # noqa: E402
-from services.clock import local_today, now  # noqa: E402
-from services.units import unit_by_code  # noqa: E402
+from services.core.clock import local_today, now  # noqa: E402
+from services.core.units import unit_by_code  # noqa: E402
+from services.queue import setup as queue_config  # noqa: E402
+from services.queue import tickets as queue  # noqa: E402
 
 UNIT = "NGUHANHSON"
 TICKETS = 300
@@ -48,7 +49,7 @@ STREAMLIT_RERUNS = 200
 STREAMLIT_STATUS_SCRIPT = """
 import streamlit as st
 from db.engine import build_engine, read
-from services import queue
+from services.queue import tickets as queue
 
 @st.cache_resource
 def engine():

@@ -27,10 +27,10 @@ from db import migrate  # noqa: E402
 from db.engine import build_engine, read, write  # noqa: E402
 from db.schema import dossiers  # noqa: E402
 from seed.demo import seed_demo  # noqa: E402
-from services import worklist  # noqa: E402
-from services.accounts import load_actor  # noqa: E402
-from services.catalog import get_procedure  # noqa: E402
-from services.clock import now  # noqa: E402
+from services.accounts.accounts import load_actor  # noqa: E402
+from services.catalog.procedures import get_procedure  # noqa: E402
+from services.core.clock import now  # noqa: E402
+from services.processing import worklist  # noqa: E402
 
 OPEN_DOSSIERS = 10_000
 STATUSES = ("assigned", "in_progress", "supplement_requested")

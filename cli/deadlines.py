@@ -7,10 +7,10 @@ from datetime import datetime
 
 from cli import command, engine
 from db.engine import read
-from services import catalog
-from services.clock import LOCAL_TZ, local
-from services.errors import ValidationError
-from services.units import unit_by_code
+from services.catalog import procedures as catalog
+from services.core.clock import LOCAL_TZ, local
+from services.core.errors import ValidationError
+from services.core.units import unit_by_code
 
 RECEIVED_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -7,7 +7,7 @@ import sys
 
 from cli import command, engine
 from db.engine import read
-from services.feedback_classifier import current_classifier
+from services.feedback.classifier import current_classifier
 
 
 @command(

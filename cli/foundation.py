@@ -16,8 +16,8 @@ from config import ROOT, load_settings
 from db import migrate as migrations
 from db.engine import write
 from seed.demo import seed_demo
-from services import accounts
-from services.errors import DomainError
+from services.accounts import accounts
+from services.core.errors import DomainError
 
 
 @command("migrate", "Áp dụng các bản di trú (Alembic) lên cơ sở dữ liệu đang cấu hình")
@@ -45,8 +45,8 @@ def _create_user_arguments(parser: argparse.ArgumentParser) -> None:
 @command("create-user", "Tạo tài khoản cán bộ (mật khẩu nhập ẩn hoặc đọc từ stdin)", _create_user_arguments)
 def create_user(args) -> None:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Mật khẩu: ")
-    from services.roles import Actor
-    from services.units import list_departments, unit_by_code
+    from services.core.roles import Actor
+    from services.core.units import list_departments, unit_by_code
 
     with write(engine()) as conn:
         unit_id = unit_by_code(conn, args.unit)["id"] if args.unit else None

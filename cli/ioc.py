@@ -9,8 +9,8 @@ from pathlib import Path
 from cli import command, engine
 from db.engine import write
 from seed.reference import seed_stations as seed_reference_stations
-from services import rivers
-from services.errors import ValidationError
+from services.core.errors import ValidationError
+from services.ioc import rivers
 
 
 @command("seed-stations", "Nạp danh sách trạm đo mực nước và mức báo động I/II/III (chạy lại không nhân đôi)")

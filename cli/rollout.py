@@ -9,10 +9,10 @@ from pathlib import Path
 
 from cli import command, engine
 from db.engine import read, write
-from services import staff_import
-from services.clock import LOCAL_TZ, now
-from services.errors import ValidationError
-from services.exports import to_csv
+from services.core.clock import LOCAL_TZ, now
+from services.core.errors import ValidationError
+from services.core.exports import to_csv
+from services.rollout import staff_import
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:

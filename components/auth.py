@@ -11,8 +11,8 @@ import streamlit_authenticator as stauth
 from components.runtime import engine, settings
 from components.ui import FAILED, call
 from db.engine import read, write
-from services import accounts
-from services.roles import Actor
+from services.accounts import accounts
+from services.core.roles import Actor
 
 COOKIE_EXPIRY_DAYS = 1
 SESSION_KEYS = ("authentication_status", "username", "name", "roles", "email")

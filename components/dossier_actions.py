@@ -13,9 +13,9 @@ import streamlit as st
 from components.runtime import engine, settings
 from components.ui import call, failed, fetch
 from db.engine import read
-from services import processing
-from services.clock import LOCAL_TZ, local, local_today
-from services.files import store_from_settings
+from services.core.clock import LOCAL_TZ, local, local_today
+from services.core.files import store_from_settings
+from services.processing import actions as processing
 
 FLASH_KEY = "dossier__flash"
 

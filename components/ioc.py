@@ -7,8 +7,10 @@ from datetime import date
 import streamlit as st
 
 from components.ui import fetch
-from services import cameras, early_warnings, ioc_monitors, kpi, rivers, trial_report, units
-from services.roles import Actor
+from services.core import units
+from services.core.roles import Actor
+from services.ioc import cameras, early_warnings, kpi, rivers, trial_report
+from services.ioc import monitors as ioc_monitors
 
 TTL = 60
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from services.roles import ADMIN, CITY_LEADER, CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
+from services.core.roles import ADMIN, CITY_LEADER, CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
 
 ALL_STAFF = frozenset({ADMIN, CITY_LEADER, LEADER, CLERK, SPECIALIST, DEPARTMENT_HEAD})
 IOC_ROLES = frozenset({ADMIN, CITY_LEADER, LEADER})

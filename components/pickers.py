@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components.ui import fetch
-from services import units
-from services.roles import Actor
+from services.core import units
+from services.core.roles import Actor
 
 
 def unit_picker(actor: Actor, *, key: str, label: str = "Phường/xã") -> int:

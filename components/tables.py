@@ -8,8 +8,8 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from services.clock import format_date, format_datetime
-from services.exports import to_csv, to_excel
+from services.core.clock import format_date, format_datetime
+from services.core.exports import to_csv, to_excel
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

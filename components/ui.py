@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.runtime import engine
 from db.engine import DatabaseError, read, write
-from services.errors import DomainError
+from services.core.errors import DomainError
 
 log = logging.getLogger("motcua")
 FAILED = object()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.ui import actor, call, failed
-from services import accounts
+from services.accounts import accounts
 
 st.title("Đổi mật khẩu")
 with st.form("account__form", clear_on_submit=True):

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import actor, fetch
-from services import audit
-from services.clock import format_datetime
+from services.core import audit
+from services.core.clock import format_datetime
 
 st.title("Nhật ký hệ thống")
 rows = fetch(audit.recent, actor(), limit=500, default=[])

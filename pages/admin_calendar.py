@@ -7,10 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import actor, call, failed, fetch
-from services import catalog, catalog_admin, units
-from services.clock import LOCAL_TZ, format_date, local, local_today
-from services.roles import ADMIN
-from services.working_time import WEEKDAY_LABELS, describe_deadline
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
+from services.core import units
+from services.core.clock import LOCAL_TZ, format_date, local, local_today
+from services.core.roles import ADMIN
+from services.core.working_time import WEEKDAY_LABELS, describe_deadline
 
 SOURCE_LABELS = {
     "unit": "Đơn vị đang dùng giờ làm việc riêng.",

@@ -5,7 +5,8 @@ import streamlit as st
 from components import ioc
 from components.tables import table
 from components.ui import actor, call, failed, fetch
-from services import cameras, units
+from services.core import units
+from services.ioc import cameras
 
 me = actor()
 st.title("Camera giám sát")

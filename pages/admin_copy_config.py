@@ -5,8 +5,9 @@ import streamlit as st
 
 from components.tables import table
 from components.ui import actor, call, failed, fetch
-from services import config_copy, units
-from services.clock import format_datetime
+from services.core import units
+from services.core.clock import format_datetime
+from services.rollout import config_copy
 
 PREVIEW, DONE = "copy_config__preview", "copy_config__done"
 PILOT = "NGUHANHSON"

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components.pickers import unit_picker
 from components.ui import actor, call, failed, fetch
-from services import units
+from services.core import units
 
 st.title("Phòng chuyên môn")
 me = actor()

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from components.ui import actor, call, failed, fetch
-from services import dossier_codes
-from services.clock import now
+from services.core.clock import now
+from services.dossiers import codes as dossier_codes
 
 st.title("Mẫu mã hồ sơ")
 me = actor()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components.pickers import unit_picker
 from components.ui import actor, call, failed, fetch
-from services import feedback_routing as routing
+from services.feedback import routing
 
 st.title("Định tuyến phản ánh")
 me = actor()

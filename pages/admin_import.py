@@ -8,9 +8,10 @@ import streamlit as st
 
 from components.tables import XLSX, table
 from components.ui import actor, call, failed, fetch
-from services import rollout_sheets, staff_import
-from services.clock import format_datetime, now
-from services.exports import to_csv, to_excel
+from services.core.clock import format_datetime, now
+from services.core.exports import to_csv, to_excel
+from services.rollout import sheets as rollout_sheets
+from services.rollout import staff_import
 
 PLAN, RESULT = "admin_import__plan", "admin_import__result"
 

@@ -4,11 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import actor, call, failed, fetch
-from services import catalog, catalog_admin
-from services.catalog import MODES
-from services.clock import format_datetime
-from services.units import DEPARTMENT_KINDS
-from services.working_time import DEADLINE_KINDS, describe_deadline
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
+from services.catalog.procedures import MODES
+from services.core.clock import format_datetime
+from services.core.units import DEPARTMENT_KINDS
+from services.core.working_time import DEADLINE_KINDS, describe_deadline
 
 SAMPLE_LABEL = "Giá trị mẫu — cần kiểm tra"
 VERIFICATION_KINDS = [None, "working_days", "working_hours", "calendar_days"]

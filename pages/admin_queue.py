@@ -6,8 +6,9 @@ import streamlit as st
 from components.pickers import unit_picker
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import queue_config, readiness
-from services.working_time import WEEKDAY_LABELS
+from services.core.working_time import WEEKDAY_LABELS
+from services.queue import setup as queue_config
+from services.rollout import readiness
 
 st.title("Hàng chờ và quầy")
 me = actor()

@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import actor, call, failed, fetch
-from services import postal, routing
+from services.catalog import routing
+from services.transfers import postal
 
 st.title("Định tuyến hồ sơ liên thông")
 me = actor()

@@ -5,9 +5,10 @@ import streamlit as st
 
 from components.pickers import unit_picker
 from components.ui import actor, call, failed, fetch
-from services import accounts, units
-from services.clock import format_datetime
-from services.roles import ALL_ROLES, CITY_WIDE_ROLES, ROLE_LABELS
+from services.accounts import accounts
+from services.core import units
+from services.core.clock import format_datetime
+from services.core.roles import ALL_ROLES, CITY_WIDE_ROLES, ROLE_LABELS
 
 st.title("Tài khoản cán bộ")
 me = actor()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components.nav import PAGES
 from components.ui import actor, call, failed, fetch
-from services import queue
+from services.queue import tickets as queue
 
 INTAKE_PAGE = "pages/intake.py"
 

@@ -5,9 +5,9 @@ import streamlit as st
 
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import counter_results
-from services.clock import format_datetime, now
-from services.files import store_from_settings
+from services.core.clock import format_datetime, now
+from services.core.files import store_from_settings
+from services.dossiers import counter_results
 
 st.title("Giải quyết tại một cửa")
 me = actor()

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import actor, call, failed, fetch
-from services import dispatch, routing
-from services.clock import format_datetime
+from services.catalog import routing
+from services.core.clock import format_datetime
+from services.transfers import dispatch
 
 st.title("Điều phối hồ sơ")
 me = actor()

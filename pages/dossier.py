@@ -8,9 +8,11 @@ import streamlit as st
 
 from components.dossier_actions import ACTION_FORMS, FLASH_KEY, deferred_pdf, file_store
 from components.ui import actor, call, failed, fetch
-from services import dossier_view, processing, processing_forms
-from services.clock import format_date, format_datetime
-from services.worklist import URGENCY_LABELS, format_remaining
+from services.core.clock import format_date, format_datetime
+from services.processing import actions as processing
+from services.processing import dossier_view
+from services.processing import forms as processing_forms
+from services.processing.worklist import URGENCY_LABELS, format_remaining
 
 PDF_VIEWER = importlib.util.find_spec("streamlit_pdf") is not None
 URGENCY_ICONS = {"overdue": ":red", "near": ":orange", "paused": ":blue", "ok": ":green"}

@@ -9,13 +9,13 @@ import streamlit as st
 from components.pickers import unit_picker
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import feedback_desk as desk
-from services.clock import format_datetime
-from services.feedback import REJECT_REASONS
-from services.feedback_classifier import CATEGORIES
-from services.feedback_routing import KINDS
-from services.files import store_from_settings
-from services.roles import ADMIN, CITY_LEADER, DEPARTMENT_HEAD, LEADER
+from services.core.clock import format_datetime
+from services.core.files import store_from_settings
+from services.core.roles import ADMIN, CITY_LEADER, DEPARTMENT_HEAD, LEADER
+from services.feedback import desk
+from services.feedback.classifier import CATEGORIES
+from services.feedback.items import REJECT_REASONS
+from services.feedback.routing import KINDS
 
 st.title("Phản ánh, kiến nghị")
 me = actor()

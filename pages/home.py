@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.ui import actor
-from services.roles import ROLE_LABELS
+from services.core.roles import ROLE_LABELS
 
 me = actor()
 st.title("Trung tâm Phục vụ Hành chính công")

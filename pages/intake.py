@@ -4,10 +4,13 @@ import streamlit as st
 
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import catalog, intake, queue, receipts, units
-from services.clock import format_datetime
-from services.files import store_from_settings
-from services.working_time import DEADLINE_KINDS
+from services.catalog import procedures as catalog
+from services.core import units
+from services.core.clock import format_datetime
+from services.core.files import store_from_settings
+from services.core.working_time import DEADLINE_KINDS
+from services.dossiers import intake, receipts
+from services.queue import tickets as queue
 
 st.title("Tiếp nhận hồ sơ")
 me = actor()

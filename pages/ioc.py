@@ -10,9 +10,9 @@ import streamlit as st
 from components import ioc
 from components.tables import number, percent, table
 from components.ui import actor
-from services.clock import format_datetime, local_today
-from services.kpi import DEFINITIONS
-from services.trial_report import monitor_rows
+from services.core.clock import format_datetime, local_today
+from services.ioc.kpi import DEFINITIONS
+from services.ioc.trial_report import monitor_rows
 
 me = actor()
 st.title("Trung tâm điều hành (IOC)")

@@ -7,9 +7,9 @@ import streamlit as st
 from components import ioc
 from components.tables import number, table
 from components.ui import actor, call, failed
-from services import rivers
-from services.clock import format_datetime
-from services.roles import ADMIN
+from services.core.clock import format_datetime
+from services.core.roles import ADMIN
+from services.ioc import rivers
 
 me = actor()
 st.title("Mực nước sông và lượng mưa")

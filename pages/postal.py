@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import actor, call, failed, fetch
-from services import postal, postal_forms
-from services.clock import LOCAL_TZ, format_datetime, local, now
+from services.core.clock import LOCAL_TZ, format_datetime, local, now
+from services.transfers import postal, postal_forms
 
 FLASH = "postal__flash"
 

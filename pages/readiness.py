@@ -4,8 +4,8 @@ import streamlit as st
 
 from components.tables import table
 from components.ui import actor, fetch
-from services import readiness
-from services.text import ascii_fold
+from services.core.text import ascii_fold
+from services.rollout import readiness
 
 st.title("Sẵn sàng vận hành các đơn vị")
 me = actor()

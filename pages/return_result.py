@@ -5,10 +5,10 @@ import streamlit as st
 
 from components.runtime import settings
 from components.ui import actor, call, failed, fetch
-from services import receipts, returns
-from services.clock import format_datetime
-from services.dossier_flow import EVENT_LABELS
-from services.files import store_from_settings
+from services.core.clock import format_datetime
+from services.core.files import store_from_settings
+from services.dossiers import receipts, returns
+from services.dossiers.flow import EVENT_LABELS
 
 st.title("Trả kết quả")
 me = actor()

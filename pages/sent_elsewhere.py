@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import actor, fetch
-from services import sent_elsewhere
-from services.clock import format_datetime
-from services.worklist import URGENCY_LABELS, format_remaining
+from services.core.clock import format_datetime
+from services.processing.worklist import URGENCY_LABELS, format_remaining
+from services.transfers import sent_elsewhere
 
 ROW_COLOURS = {"overdue": "background-color: #fdd8d8", "near": "background-color: #fff0c2"}
 

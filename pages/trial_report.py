@@ -6,8 +6,8 @@ import streamlit as st
 from components import ioc
 from components.tables import XLSX, table
 from components.ui import actor, call, failed
-from services import trial_report
-from services.clock import local_today
+from services.core.clock import local_today
+from services.ioc import trial_report
 
 me = actor()
 st.title("Báo cáo vận hành thử nghiệm")

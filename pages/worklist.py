@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from components.ui import actor, fetch
-from services import worklist
-from services.clock import format_datetime
+from services.core.clock import format_datetime
+from services.processing import worklist
 
 ALL = None
 ROW_COLOURS = {"overdue": "background-color: #fdd8d8", "near": "background-color: #fff0c2", "paused": "", "ok": ""}

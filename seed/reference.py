@@ -13,10 +13,10 @@ from pathlib import Path
 from sqlalchemy import Connection, insert, select
 
 from db.schema import procedures, river_stations, units
-from services.clock import now
-from services.rivers import DEFAULT_STALE_MINUTES, parse_number, station_code
-from services.text import nfc
-from services.units import unit_code
+from services.core.clock import now
+from services.core.text import nfc
+from services.core.units import unit_code
+from services.ioc.rivers import DEFAULT_STALE_MINUTES, parse_number, station_code
 
 DATA = Path(__file__).parent / "data"
 UNITS_CSV = DATA / "danang_units.csv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from db.engine import read
-from services.accounts import load_actor
-from services.roles import Actor
+from services.accounts.accounts import load_actor
+from services.core.roles import Actor
 
 
 def actor(engine: Engine, username: str) -> Actor:

@@ -33,7 +33,7 @@ from db import migrate  # noqa: E402
 from db.engine import build_engine, write  # noqa: E402
 from db.schema import metadata  # noqa: E402
 from seed.demo import seed_demo  # noqa: E402
-from services.clock import local_today  # noqa: E402
+from services.core.clock import local_today  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -135,7 +135,7 @@ class PostgresSchemas:
             ).all()
         inserts = "".join(f'INSERT INTO "{self.schema}"."{n}" SELECT * FROM "{source}"."{n}";' for n in filled)
         setvals = "".join(
-            f"SELECT setval('\"{self.schema}\".\"{name}\"', {value}, true);"
+            f'SELECT setval(\'"{self.schema}"."{name}"\', {value}, true);'
             for name, value in sequences
             if value is not None
         )
@@ -200,6 +200,8 @@ def demo(database) -> TestDatabase:
 @pytest.fixture
 def demo_engine(demo) -> Engine:
     return demo.engine
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say plainly how many tests ran on each database, so a CI log shows PostgreSQL was not skipped."""
     for backend in ("sqlite", "postgresql"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from db.engine import write
-from services.clock import LOCAL_TZ
-from services.files import LocalFileStore
-from services.intake import receive_dossier
+from services.core.clock import LOCAL_TZ
+from services.core.files import LocalFileStore
+from services.dossiers.intake import receive_dossier
 
 # Tuesday 10 March 2026, 09:00 in Đà Nẵng: a plain working day.
 TUESDAY_9AM = datetime(2026, 3, 10, 9, 0, tzinfo=LOCAL_TZ)

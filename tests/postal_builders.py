@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import departments, dossier_events, dossiers, postal_shipments, units
-from services import dossier_flow, intake, postal
-from services.accounts import NewUser, create_user, load_actor
-from services.clock import LOCAL_TZ
-from services.units import create_department
+from services.accounts.accounts import NewUser, create_user, load_actor
+from services.core.clock import LOCAL_TZ
+from services.core.units import create_department
+from services.dossiers import flow as dossier_flow
+from services.dossiers import intake
+from services.transfers import postal
 from tests.builders import actor
 
 # Tuesday 10 March 2026, 09:00 in Đà Nẵng: a plain working day.

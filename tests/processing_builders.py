@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import apologies, dossier_events, dossier_files, supplement_requests
-from services import dossier_flow, processing
-from services.intake import receive_dossier
+from services.dossiers import flow as dossier_flow
+from services.dossiers.intake import receive_dossier
+from services.processing import actions as processing
 from tests.builders import actor
 from tests.intake_builders import SCAN, TUESDAY_9AM, groom
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from db.engine import read
 from db.schema import departments, queue_counter_groups, queue_counters, queue_groups, units, users
-from services.rollout_sheets import TABLE_BY_KIND
+from services.rollout.sheets import TABLE_BY_KIND
 
 DEPARTMENTS = [
     ("van_phong", "Văn phòng HĐND và UBND", "van_phong"),

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from db.engine import read, write
 from db.schema import departments, units, users
-from services import accounts
-from services.clock import now
-from services.errors import NotFound, PermissionDenied, ValidationError
+from services.accounts import accounts
+from services.core.clock import now
+from services.core.errors import NotFound, PermissionDenied, ValidationError
 from tests.builders import actor
 
 PASSWORD = "motcua@2026"

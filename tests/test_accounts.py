@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from db.engine import read, write
-from services import accounts
-from services.clock import now
-from services.errors import PermissionDenied, ValidationError
+from services.accounts import accounts
+from services.core.clock import now
+from services.core.errors import PermissionDenied, ValidationError
 from tests.builders import actor
 
 PASSWORD = "motcua@2026"

@@ -3,7 +3,7 @@
 import pytest
 
 from db.engine import write
-from services import accounts
+from services.accounts import accounts
 from tests.apptest import DEMO_ALERTS, check, errors, open_app, registered_pages
 from tests.builders import actor
 from tests.conftest import ROOT

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import audit_log, calendar_overrides, office_sessions, procedure_history, procedures
-from services import catalog, catalog_admin
-from services.clock import LOCAL_TZ
-from services.errors import Conflict, PermissionDenied, ValidationError
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
+from services.core.clock import LOCAL_TZ
+from services.core.errors import Conflict, PermissionDenied, ValidationError
 from tests.builders import actor
 from tests.test_manage_commands import manage
 

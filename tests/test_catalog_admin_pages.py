@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from db.engine import read
 from db.schema import calendar_overrides, procedure_history, procedures
-from services import catalog, catalog_admin
-from services.clock import LOCAL_TZ
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
+from services.core.clock import LOCAL_TZ
 from tests.apptest import check, open_app, registered_pages
 from tests.builders import actor
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from services.cccd import birth_year_of, check_birth_date, check_cccd, check_phone, is_male
-from services.errors import ValidationError
+from services.core.cccd import birth_year_of, check_birth_date, check_cccd, check_phone, is_male
+from services.core.errors import ValidationError
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,14 @@ from db.schema import (
     queue_priorities,
     routing_rules,
 )
-from services import catalog, catalog_admin, config_copy, queue_config, routing
-from services.clock import LOCAL_TZ, now
-from services.errors import Conflict, PermissionDenied, ValidationError
-from services.units import unit_by_code
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
+from services.catalog import routing
+from services.core.clock import LOCAL_TZ, now
+from services.core.errors import Conflict, PermissionDenied, ValidationError
+from services.core.units import unit_by_code
+from services.queue import setup as queue_config
+from services.rollout import config_copy
 from tests.builders import actor
 from tests.rollout_builders import all_unit_codes
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from db.engine import read, write
 from db.schema import dossier_files, dossiers
-from services import counter_results, returns
-from services.dossier_flow import load
-from services.errors import DomainError, PermissionDenied, ValidationError
-from services.public_status import status_url
+from services.core.errors import DomainError, PermissionDenied, ValidationError
+from services.dossiers import counter_results, returns
+from services.dossiers.flow import load
+from services.dossiers.public_status import status_url
 from tests.builders import actor
 from tests.intake_builders import SCAN, TUESDAY_9AM, receive_marriage, store_in, stored_files
 

@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from db.engine import write
-from services import dossier_codes
-from services.intake import receive_dossier
+from services.dossiers import codes as dossier_codes
+from services.dossiers.intake import receive_dossier
 from tests.builders import actor
 from tests.intake_builders import TUESDAY_9AM, bride, groom, receive_marriage, store_in
 

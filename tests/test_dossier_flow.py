@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from db.engine import read, write
 from db.schema import dossiers
-from services.dossier_flow import (
+from services.core.errors import Conflict, NotFound, PermissionDenied
+from services.core.roles import Actor
+from services.dossiers.flow import (
     ACTION_LABELS,
     STATUS_LABELS,
     TRANSITIONS,
@@ -23,8 +25,6 @@ from services.dossier_flow import (
     require_read,
     transition,
 )
-from services.errors import Conflict, NotFound, PermissionDenied
-from services.roles import Actor
 from tests.builders import actor
 
 STATES = [None, *STATUS_LABELS]

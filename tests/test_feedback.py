@@ -7,14 +7,16 @@ from sqlalchemy import func, select
 
 from db.engine import read, write
 from db.schema import feedback, feedback_examples, feedback_photos
-from services import feedback as service
-from services import feedback_classifier, feedback_desk, feedback_routing
-from services.catalog import calendar_for_unit
-from services.clock import LOCAL_TZ
-from services.errors import PermissionDenied, ValidationError
-from services.files import LocalFileStore
-from services.units import department_for_kind, unit_by_code
-from services.working_time import Deadline, due_at
+from services.catalog.procedures import calendar_for_unit
+from services.core.clock import LOCAL_TZ
+from services.core.errors import PermissionDenied, ValidationError
+from services.core.files import LocalFileStore
+from services.core.units import department_for_kind, unit_by_code
+from services.core.working_time import Deadline, due_at
+from services.feedback import classifier as feedback_classifier
+from services.feedback import desk as feedback_desk
+from services.feedback import items as service
+from services.feedback import routing as feedback_routing
 from tests.builders import actor
 
 MONDAY_9 = datetime(2026, 6, 22, 9, 0, tzinfo=LOCAL_TZ)

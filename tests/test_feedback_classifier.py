@@ -2,8 +2,8 @@
 
 import pytest
 
-from services.feedback_classifier import CATEGORIES, fold, load_examples, train
-from services.text import ascii_fold
+from services.core.text import ascii_fold
+from services.feedback.classifier import CATEGORIES, fold, load_examples, train
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,10 @@
 import pytest
 
 from db.engine import read, write
-from services import feedback as service
-from services import feedback_desk as desk
-from services.files import LocalFileStore
-from services.units import unit_by_code
+from services.core.files import LocalFileStore
+from services.core.units import unit_by_code
+from services.feedback import desk
+from services.feedback import items as service
 from tests.apptest import OVERDUE_FEEDBACK, check, errors, open_app, registered_pages
 from tests.builders import actor
 

@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 
 from db.engine import read
 from db.schema import feedback, feedback_photos
-from services import feedback as service
-from services.units import unit_by_code
+from services.core.units import unit_by_code
+from services.feedback import items as service
 from web import runtime
 from web.routes import ROUTES
 
@@ -136,8 +136,8 @@ def test_html_and_markdown_show_as_plain_text_on_every_public_page(client, demo)
 
 def answer_it(demo, item, text):
     from db.engine import write
-    from services.feedback_desk import answer
-    from services.files import LocalFileStore
+    from services.core.files import LocalFileStore
+    from services.feedback.desk import answer
     from tests.builders import actor
 
     with write(demo.engine) as conn:

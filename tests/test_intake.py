@@ -18,10 +18,11 @@ from db.schema import (
     dossiers,
     intake_refusals,
 )
-from services import dossier_codes, intake
-from services.clock import LOCAL_TZ
-from services.errors import DomainError, PermissionDenied, ValidationError
-from services.units import unit_by_code
+from services.core.clock import LOCAL_TZ
+from services.core.errors import DomainError, PermissionDenied, ValidationError
+from services.core.units import unit_by_code
+from services.dossiers import codes as dossier_codes
+from services.dossiers import intake
 from tests.builders import actor
 from tests.intake_builders import (
     PNG,

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from db.engine import read
-from services import early_warnings, kpi
-from services.clock import local_today
+from services.core.clock import local_today
+from services.ioc import early_warnings, kpi
 from tests.apptest import FLOOD_ALERT, open_app
 from tests.builders import actor
 

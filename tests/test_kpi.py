@@ -10,11 +10,11 @@ from sqlalchemy import insert, select
 
 from db.engine import read, write
 from db.schema import departments, dossier_files, dossiers, procedures, units, users
-from services import kpi
-from services.catalog import calendar_for_unit
-from services.clock import LOCAL_TZ
-from services.early_warnings import early_warnings
-from services.errors import PermissionDenied
+from services.catalog.procedures import calendar_for_unit
+from services.core.clock import LOCAL_TZ
+from services.core.errors import PermissionDenied
+from services.ioc import kpi
+from services.ioc.early_warnings import early_warnings
 from tests.builders import actor
 
 AT = datetime(2025, 9, 17, 10, 0, tzinfo=LOCAL_TZ)  # a Wednesday morning, office open

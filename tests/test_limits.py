@@ -6,10 +6,14 @@ One table per concern; change a row when a limit changes on purpose."""
 import pytest
 
 from db.engine import read, write
-from services import catalog_admin, feedback, feedback_routing, postal, queue_config
-from services.errors import ValidationError
-from services.files import LocalFileStore
-from services.units import unit_by_code
+from services.catalog import admin as catalog_admin
+from services.core.errors import ValidationError
+from services.core.files import LocalFileStore
+from services.core.units import unit_by_code
+from services.feedback import items as feedback
+from services.feedback import routing as feedback_routing
+from services.queue import setup as queue_config
+from services.transfers import postal
 from tests.builders import actor
 
 # (name, lowest accepted, highest accepted)

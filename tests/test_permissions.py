@@ -8,23 +8,17 @@ from datetime import timedelta
 
 import pytest
 
-from services import (
-    accounts,
-    audit,
-    config_copy,
-    early_warnings,
-    feedback_desk,
-    feedback_routing,
-    kpi,
-    postal,
-    queue_config,
-    rivers,
-    staff_import,
-    units,
-    worklist,
-)
-from services.clock import local_today
-from services.errors import NotFound, PermissionDenied
+from services.accounts import accounts
+from services.core import audit, units
+from services.core.clock import local_today
+from services.core.errors import NotFound, PermissionDenied
+from services.feedback import desk as feedback_desk
+from services.feedback import routing as feedback_routing
+from services.ioc import early_warnings, kpi, rivers
+from services.processing import worklist
+from services.queue import setup as queue_config
+from services.rollout import config_copy, staff_import
+from services.transfers import postal
 from tests.builders import actor
 
 USERS = ["admin", "lanhdao.tp", "lanhdao.nhs", "motcua.nhs", "truongphong.nhs", "chuyenvien.nhs"]

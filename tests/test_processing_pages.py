@@ -4,7 +4,7 @@ import pytest
 
 from db.engine import read
 from seed.demo.processing import DEMO_DOSSIERS
-from services import worklist
+from services.processing import worklist
 from tests.apptest import check, errors, open_app, registered_pages
 from tests.builders import actor
 from tests.processing_builders import load

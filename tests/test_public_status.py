@@ -8,8 +8,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from db.engine import write
-from services import public_status
-from services.public_status import mask_name, sign_token
+from services.dossiers import public_status
+from services.dossiers.public_status import mask_name, sign_token
 from tests.builders import actor
 from tests.intake_builders import TUESDAY_9AM, receive_marriage, store_in
 from web import runtime

@@ -10,10 +10,12 @@ from sqlalchemy import Engine, func, insert, select
 
 from db.engine import read, write
 from db.schema import calendar_overrides, dossiers, procedures, queue_calls, queue_tickets
-from services import queue, queue_config, queue_stats
-from services.clock import LOCAL_TZ, now
-from services.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from services.units import unit_by_code
+from services.core.clock import LOCAL_TZ, now
+from services.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from services.core.units import unit_by_code
+from services.queue import setup as queue_config
+from services.queue import stats as queue_stats
+from services.queue import tickets as queue
 from tests.builders import actor
 
 AT = datetime(2026, 3, 10, 9, 0, tzinfo=LOCAL_TZ)  # a Tuesday morning, inside the sample issuing hours

@@ -7,9 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from db.engine import read, write
-from services import accounts, queue, queue_config
-from services.clock import LOCAL_TZ
-from services.units import unit_by_code
+from services.accounts import accounts
+from services.core.clock import LOCAL_TZ
+from services.core.units import unit_by_code
+from services.queue import setup as queue_config
+from services.queue import tickets as queue
 from tests.builders import actor
 
 AT = datetime(2026, 3, 10, 9, 0, tzinfo=LOCAL_TZ)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.schema import queue_groups, queue_tickets
-from services.units import unit_by_code
+from services.core.units import unit_by_code
 from tests.apptest import check, errors, open_app, registered_pages
 
 COUNTER = "pages/counter.py"

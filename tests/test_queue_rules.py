@@ -4,9 +4,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from services.clock import LOCAL_TZ
-from services.errors import ValidationError
-from services.queue_rules import (
+from services.core.clock import LOCAL_TZ
+from services.core.errors import ValidationError
+from services.core.working_time import WorkingCalendar
+from services.queue.rules import (
     Waiting,
     closed_message,
     estimate_wait_seconds,
@@ -21,7 +22,6 @@ from services.queue_rules import (
     spoken_call,
     ticket_code,
 )
-from services.working_time import WorkingCalendar
 
 T0 = datetime(2026, 3, 10, 8, 0, tzinfo=LOCAL_TZ)
 LIMIT = 20

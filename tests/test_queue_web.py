@@ -9,9 +9,10 @@ from starlette.testclient import TestClient
 
 from db.engine import read, write
 from db.schema import calendar_overrides, queue_tickets
-from services import queue, queue_config
-from services.clock import local_today, now
-from services.units import unit_by_code
+from services.core.clock import local_today, now
+from services.core.units import unit_by_code
+from services.queue import setup as queue_config
+from services.queue import tickets as queue
 from tests.builders import actor
 from web import runtime
 from web.routes import ROUTES

@@ -5,9 +5,10 @@ from sqlalchemy import select, update
 
 from db.engine import read, write
 from db.schema import departments, poster_downloads
-from services import config_copy, feedback_routing, readiness, staff_import
-from services.errors import PermissionDenied
-from services.units import unit_by_code
+from services.core.errors import PermissionDenied
+from services.core.units import unit_by_code
+from services.feedback import routing as feedback_routing
+from services.rollout import config_copy, readiness, staff_import
 from tests.builders import actor
 from tests.rollout_builders import csv_file
 

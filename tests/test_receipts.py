@@ -5,8 +5,8 @@ import subprocess
 import pytest
 
 from db.engine import read, write
-from services import intake, receipts
-from services.errors import PermissionDenied
+from services.core.errors import PermissionDenied
+from services.dossiers import intake, receipts
 from tests.builders import actor
 from tests.intake_builders import receive_marriage, store_in
 

@@ -10,8 +10,8 @@ from starlette.testclient import TestClient
 from db.engine import read, write
 from db.schema import river_readings, river_stations
 from seed.reference import seed_stations
-from services import rivers
-from services.errors import PermissionDenied, ValidationError
+from services.core.errors import PermissionDenied, ValidationError
+from services.ioc import rivers
 from tests.builders import actor
 from web import runtime
 from web.routes import ROUTES

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from db.engine import read
 from db.schema import config_copies, poster_downloads, users
-from services.units import unit_by_code
+from services.core.units import unit_by_code
 from tests.apptest import check, errors, open_app, registered_pages
 from tests.rollout_builders import csv_file, row_counts, tables_for, workbook
 

@@ -7,10 +7,14 @@ from datetime import timedelta
 import pytest
 
 from db.engine import read, write
-from services import dispatch, dossier_flow, intake, postal, postal_forms, public_status, returns, routing, worklist
-from services.dossier_view import find_dossier_id, hand_overs
-from services.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
-from services.sent_elsewhere import sent_elsewhere
+from services.catalog import routing
+from services.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from services.dossiers import flow as dossier_flow
+from services.dossiers import intake, public_status, returns
+from services.processing import worklist
+from services.processing.dossier_view import find_dossier_id, hand_overs
+from services.transfers import dispatch, postal, postal_forms
+from services.transfers.sent_elsewhere import sent_elsewhere
 from tests.builders import actor
 from tests.postal_builders import (
     LAND,

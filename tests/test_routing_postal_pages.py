@@ -8,7 +8,7 @@ from sqlalchemy import select
 from db.engine import read
 from db.schema import dossiers, postal_shipments, routing_rules
 from seed.demo.postal import DEMO_NOTE
-from services.clock import now
+from services.core.clock import now
 from tests.apptest import LATE_SHIPMENTS, check, open_app, registered_pages
 from tests.postal_builders import receive_land, unit_id
 

@@ -15,8 +15,10 @@ from db.engine import read, write
 from db.schema import departments, queue_counter_groups, queue_counters, staff_imports, units, users
 from manage import main as manage
 from seed.reference import seed_sample_catalog, seed_units
-from services import accounts, rollout_sheets, staff_import
-from services.errors import PermissionDenied, ValidationError
+from services.accounts import accounts
+from services.core.errors import PermissionDenied, ValidationError
+from services.rollout import sheets as rollout_sheets
+from services.rollout import staff_import
 from tests.builders import actor
 from tests.rollout_builders import STAFF_PER_UNIT, all_unit_codes, csv_file, row_counts, tables_for, workbook
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from db.engine import read, write
 from db.schema import dossiers, procedures, units
-from services import trial_report
-from services.clock import local
-from services.errors import PermissionDenied, ValidationError
+from services.core.clock import local
+from services.core.errors import PermissionDenied, ValidationError
+from services.ioc import trial_report
 from tests.builders import actor
 
 

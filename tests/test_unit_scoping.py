@@ -3,8 +3,8 @@
 import pytest
 
 from db.engine import read, write
-from services import audit, units
-from services.errors import PermissionDenied
+from services.core import audit, units
+from services.core.errors import PermissionDenied
 from tests.builders import actor
 
 

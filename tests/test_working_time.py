@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.clock import LOCAL_TZ
-from services.errors import ValidationError
-from services.working_time import (
+from services.core.clock import LOCAL_TZ
+from services.core.errors import ValidationError
+from services.core.working_time import (
     Deadline,
     WorkingCalendar,
     describe_deadline,

@@ -22,14 +22,14 @@ WORK = ROOT / ".mutation" / "faults"
 FAULTS = [
     (
         "a service that crashes on every call (shown as an error box by components.ui.call)",
-        "services/kpi.py",
-        '    scope = dict(unit_id=unit_id, start=start, end=end, at=at)\n',
+        "services/ioc/kpi.py",
+        "    scope = dict(unit_id=unit_id, start=start, end=end, at=at)\n",
         '    raise RuntimeError("injected")\n',
         ["tests/test_ioc_pages.py::test_a_ward_leader_sees_no_ranking_and_no_scope_picker"],
     ),
     (
         "an illegal move: a result-ready dossier sent back to supplement",
-        "services/dossier_flow.py",
+        "services/dossiers/flow.py",
         '    ("result_ready", "ship_result"): "result_in_transit",\n',
         '    ("result_ready", "ship_result"): "result_in_transit",\n'
         '    ("result_ready", "request_supplement"): "supplement_requested",\n',
@@ -44,14 +44,14 @@ FAULTS = [
     ),
     (
         "no current-password check in change my password",
-        "services/accounts.py",
+        "services/accounts/accounts.py",
         "    if not _password_matches(current, row.password_hash):\n",
         "    if False:\n",
         ["tests/test_account_actions.py::test_a_wrong_current_password_is_refused_and_the_old_password_still_works"],
     ),
     (
         "no admin check in reset a password",
-        "services/accounts.py",
+        "services/accounts/accounts.py",
         "def reset_password(conn: Connection, actor: Actor, *, user_id: int, password: str) -> None:\n"
         "    actor.require(ADMIN)\n",
         "def reset_password(conn: Connection, actor: Actor, *, user_id: int, password: str) -> None:\n",
@@ -68,7 +68,7 @@ FAULTS = [
         "the overdue figure shown under the near-due label and the other way round",
         "pages/ioc.py",
         'tile(column, key, f"{figures[key]:,}".replace(",", "."))',
-        'tile(column, key, f"{figures[{\'overdue\': \'near_due\', \'near_due\': \'overdue\'}.get(key, key)]:,}"'
+        "tile(column, key, f\"{figures[{'overdue': 'near_due', 'near_due': 'overdue'}.get(key, key)]:,}\""
         '.replace(",", "."))',
         ["tests/test_ioc_figures.py::test_every_tile_shows_its_own_service_figure"],
     ),
@@ -81,14 +81,14 @@ FAULTS = [
     ),
     (
         "published answer photos made private",
-        "services/feedback.py",
+        "services/feedback/items.py",
         '    public = row.source == "answer" and row.status == "answered"\n',
         "    public = False\n",
         ["tests/test_feedback_web.py::test_a_published_answer_photo_is_served_to_anyone_without_a_code"],
     ),
     (
         "the 1–30 confirmation limit lowered to 29",
-        "services/postal.py",
+        "services/transfers/postal.py",
         "MAX_CONFIRM_DAYS = 30\n",
         "MAX_CONFIRM_DAYS = 29\n",
         ["tests/test_limits.py"],

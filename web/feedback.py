@@ -19,10 +19,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from db.engine import DatabaseError, read, write
-from services import feedback as service
-from services.errors import DomainError, NotFound, PermissionDenied
-from services.feedback_classifier import CATEGORIES
-from services.files import store_from_settings
+from services.core.errors import DomainError, NotFound, PermissionDenied
+from services.core.files import store_from_settings
+from services.feedback import items as service
+from services.feedback.classifier import CATEGORIES
 from web.runtime import TEMPLATES, engine, settings
 
 log = logging.getLogger("motcua.web.feedback")

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from db.engine import DatabaseError, write
-from services import rivers
-from services.errors import PermissionDenied, ValidationError
+from services.core.errors import PermissionDenied, ValidationError
+from services.ioc import rivers
 from web.runtime import engine
 
 MAX_BODY_BYTES = 1_000_000

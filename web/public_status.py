@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from db.engine import DatabaseError, read, write
-from services.public_status import LookupRefused, lookup_by_code, status_by_token
+from services.dossiers.public_status import LookupRefused, lookup_by_code, status_by_token
 from web.runtime import TEMPLATES, engine, settings
 
 POLL_SECONDS = 30

@@ -17,9 +17,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from db.engine import DatabaseError, read, write
-from services import queue
-from services.errors import DomainError, NotFound
-from services.pdf import qr_png
+from services.core.errors import DomainError, NotFound
+from services.core.pdf import qr_png
+from services.queue import tickets as queue
 from web.runtime import TEMPLATES, engine, settings
 
 BROWSER_COOKIE = "motcua_queue_id"

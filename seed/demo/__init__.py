@@ -13,8 +13,8 @@ from sqlalchemy import Connection, insert, select
 from db.schema import departments, units, users
 from seed.demo import calendar, feedback, intake, ioc, postal, processing, queue, rollout
 from seed.reference import seed_reference
-from services import accounts
-from services.units import department_for_kind
+from services.accounts import accounts
+from services.core.units import department_for_kind
 
 DEMO_PASSWORD = "motcua@2026"
 PILOT_UNIT = "NGUHANHSON"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, insert, select
 
 from db.schema import office_sessions
-from services.working_time import SAMPLE_SESSIONS, format_hhmm
+from services.core.working_time import SAMPLE_SESSIONS, format_hhmm
 
 
 def seed_calendar_demo(conn: Connection) -> None:

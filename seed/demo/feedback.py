@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, func, select
 
 from db.schema import feedback, feedback_routes, units
-from services.accounts import load_actor
-from services.clock import now
-from services.feedback import NewFeedback, rate_answer, submit_feedback
-from services.feedback_classifier import CATEGORIES
-from services.feedback_desk import answer, escalate, reject, request_information, triage
-from services.feedback_routing import handler_for, save_route
+from services.accounts.accounts import load_actor
+from services.core.clock import now
+from services.feedback.classifier import CATEGORIES
+from services.feedback.desk import answer, escalate, reject, request_information, triage
+from services.feedback.items import NewFeedback, rate_answer, submit_feedback
+from services.feedback.routing import handler_for, save_route
 
 DEMO_UNITS = ("NGUHANHSON", "HAICHAU")
 PILOT = "NGUHANHSON"

@@ -8,9 +8,9 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import Connection, select
 
 from db.schema import dossiers
-from services import counter_results, intake, returns
-from services.accounts import load_actor
-from services.clock import LOCAL_TZ, local, now
+from services.accounts.accounts import load_actor
+from services.core.clock import LOCAL_TZ, local, now
+from services.dossiers import counter_results, intake, returns
 
 DEMO_NOTE = "Dữ liệu mẫu (tiếp nhận tại quầy)"
 CITIZENS = {

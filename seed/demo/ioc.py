@@ -11,9 +11,9 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from db.schema import cameras, dossiers, river_readings, river_stations, trial_lessons, units
 from seed.demo.processing import insert_received_dossier
-from services import dossier_flow
-from services.clock import LOCAL_TZ, local, now
-from services.trial_report import TRIAL_DAYS
+from services.core.clock import LOCAL_TZ, local, now
+from services.dossiers import flow as dossier_flow
+from services.ioc.trial_report import TRIAL_DAYS
 
 DEMO_UNITS = ("NGUHANHSON", "HAICHAU")
 READING_STEP = timedelta(minutes=10)

@@ -9,10 +9,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import Connection, select
 
 from db.schema import dossiers, procedures, units
-from services import intake, postal, routing
-from services.accounts import load_actor
-from services.clock import LOCAL_TZ, local, now
-from services.units import department_for_kind
+from services.accounts.accounts import load_actor
+from services.catalog import routing
+from services.core.clock import LOCAL_TZ, local, now
+from services.core.units import department_for_kind
+from services.dossiers import intake
+from services.transfers import postal
 
 DEMO_NOTE = "Dữ liệu mẫu (tiếp nhận không phụ thuộc địa giới hành chính)"
 LAND_PROCEDURE = "bien_dong_dat_dai"

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, insert, select
 
 from db.schema import dossiers, units, users
-from services import dossier_flow, processing
-from services.accounts import load_actor
-from services.catalog import compute_due, get_procedure
-from services.clock import local, now
-from services.routing import route_new_dossier
+from services.accounts.accounts import load_actor
+from services.catalog.procedures import compute_due, get_procedure
+from services.catalog.routing import route_new_dossier
+from services.core.clock import local, now
+from services.dossiers import flow as dossier_flow
+from services.processing import actions as processing
 
 DEMO_PROCEDURE = "gpxd_nha_o"
 DEMO_UNIT = "NGUHANHSON"

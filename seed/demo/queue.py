@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, func, select, update
 
 from db.schema import queue_tickets, units, users
-from services import queue
-from services.clock import now
-from services.queue_config import counters_of, list_groups, list_priorities, seed_sample_queue
-from services.queue_rules import service_day
+from services.core.clock import now
+from services.queue import tickets as queue
+from services.queue.rules import service_day
+from services.queue.setup import counters_of, list_groups, list_priorities, seed_sample_queue
 
 DEMO_UNIT = "NGUHANHSON"
 DEMO_CLERK = "motcua.nhs"

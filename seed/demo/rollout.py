@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Connection, insert, select
 
 from db.schema import config_copies, poster_downloads, units
-from services import config_copy
-from services.accounts import load_actor
-from services.clock import now
+from services.accounts.accounts import load_actor
+from services.core.clock import now
+from services.rollout import config_copy
 
 PILOT_UNIT = "NGUHANHSON"
 COPIED_TO = "HOIAN"

@@ -4,7 +4,8 @@ from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from db.engine import read
-from services import catalog, catalog_admin
+from services.catalog import admin as catalog_admin
+from services.catalog import procedures as catalog
 from tests.browser.helpers import open_page, sign_in
 from tests.builders import actor
 

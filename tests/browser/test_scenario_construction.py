@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from db.engine import read, write
 from db.schema import dossier_events, dossiers, supplement_requests
-from services.catalog import calendar_for_unit
+from services.catalog.procedures import calendar_for_unit
 from tests.browser.helpers import open_page, sign_in
 from tests.intake_builders import SCAN, groom
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.schema import dossiers
-from services.clock import format_datetime
+from services.core.clock import format_datetime
 from tests.browser.helpers import open_page, sign_in
 from tests.intake_builders import SCAN, bride, groom
 
