@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run install install-test migrate seed test lint chromium clean
+.PHONY: run install install-test migrate seed test lint chromium clean mutation
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -42,6 +42,14 @@ chromium:
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Mutation testing of the rule modules (not in CI: tens of minutes). MODULES="working_time kpi" to run a few.
+$(VENV)/.installed-mutation: requirements-mutation.txt $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -r requirements-mutation.txt
+	touch $@
+
+mutation: $(VENV)/.installed-mutation
+	$(PY) tools/mutation.py $(MODULES)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

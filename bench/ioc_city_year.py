@@ -3,7 +3,9 @@
 Builds, in a throwaway schema, 94 units with a year of dossiers (default 1.5 million) with their events and scans,
 3 million queue tickets and 150,000 feedback items (those tables exist), and a year of 10-minute river readings,
 all with server-side generate_series; then prints each KPI query's time next to a bare SQL baseline of the same
-aggregate, and the IOC page's server time (every query the page runs). The schema is dropped at the end.
+aggregate, and the IOC page's server time: every service call pages/ioc.py makes (the KPI tabs, early warnings,
+the queue and feedback monitors, the river stations, the cameras and the unit picker). The schema is dropped at
+the end. A small --dossiers/--tickets/--feedback run checks the bench works.
 
     .venv/bin/python bench/ioc_city_year.py [--dossiers 1500000 --tickets 3000000 --feedback 150000] [--url …]
 """
@@ -26,13 +28,17 @@ from sqlalchemy import text  # noqa: E402
 from db import migrate  # noqa: E402
 from db.engine import build_engine, read, write  # noqa: E402
 from seed.reference import seed_reference  # noqa: E402
+from services.core import units  # noqa: E402
 from services.core.clock import LOCAL_TZ  # noqa: E402
 from services.core.roles import Actor  # noqa: E402
 from services.ioc import (
+    cameras,  # noqa: E402
     early_warnings,  # noqa: E402
     index766,  # noqa: E402
     kpi,  # noqa: E402
+    rivers,  # noqa: E402
 )
+from services.ioc import monitors as ioc_monitors  # noqa: E402
 
 DEFAULT_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 YEAR_END = date(2025, 12, 31)
@@ -207,6 +213,13 @@ def measure(engine, unit_id: int | None, label: str) -> None:
         "breakdown by officer": lambda c: kpi.breakdown(c, CITY, by="officer", **scope),
         "ranking of the 94 units": lambda c: index766.ranking(c, CITY, start=start, end=end, at=AT),
         "early warnings": lambda c: early_warnings.early_warnings(c, CITY, unit_id=unit_id, at=AT),
+        "queue monitor": lambda c: ioc_monitors.stats(c, CITY, kind="queue", unit_id=unit_id, start=start, end=end),
+        "feedback monitor": lambda c: ioc_monitors.stats(
+            c, CITY, kind="feedback", unit_id=unit_id, start=start, end=end
+        ),
+        "river stations": lambda c: rivers.station_overview(c, CITY, at=AT),
+        "cameras": lambda c: cameras.list_cameras(c, CITY, unit_id=unit_id),
+        "unit picker": lambda c: units.list_units(c),
     }
     print(f"\n{label}: December 2025, 'now' = {AT:%d/%m/%Y %H:%M}")
     print(f"  {'query':<28} {'service (s)':>12} {'bare SQL (s)':>13} {'ratio':>7}")

@@ -188,3 +188,21 @@ def test_not_satisfied_reopens_once_from_the_follow_page(client, demo):
     assert response.status_code == 200 and "mở lại" in response.text
     again = client.post("/gop-y/danh-gia", data={"ma": code, "rating": "satisfied"})
     assert again.status_code == 400 and "chưa có câu trả lời mới" in again.text
+
+
+def test_a_published_answer_photo_is_served_to_anyone_without_a_code(client, demo):
+    code = submitted_code(client, demo)
+    with read(demo.engine) as conn:
+        item = service.load_by_code(conn, code)
+    answer_it(demo, item, "Phường đã thu gom rác tại kiệt 45 trong ngày.")
+    with read(demo.engine) as conn:
+        photo_id = conn.scalar(
+            select(feedback_photos.c.id).where(
+                feedback_photos.c.feedback_id == item["id"], feedback_photos.c.source == "answer"
+            )
+        )
+    assert photo_id is not None
+    for params in ({}, {"ma": "SAI-MA"}):
+        shown = client.get(f"/gop-y/anh/{photo_id}", params=params)
+        assert shown.status_code == 200, params
+        assert shown.content == PNG and shown.headers["content-type"] == "image/png"

@@ -1,6 +1,6 @@
 """Legal deadlines in working time: the 15:00 rule, lunch, weekends, Tết, days off in lieu, swapped Saturdays."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -11,8 +11,10 @@ from services.core.errors import ValidationError
 from services.core.working_time import (
     Deadline,
     WorkingCalendar,
+    describe_deadline,
     due_at,
     extend_by_pause,
+    format_hhmm,
     is_near_due,
     is_overdue,
     parse_hhmm,
@@ -253,3 +255,193 @@ def test_with_eight_hour_days_working_days_equal_eight_working_hours_each(receiv
 @given(calendar=CALENDARS, start=MOMENTS, span=st.integers(min_value=1, max_value=120 * 3600))
 def test_the_working_time_between_receipt_and_the_appointment_is_the_time_added(calendar, start, span):
     assert calendar.between(start, calendar.add(start, span)) == span
+
+
+# Edges, with literal dates (Monday 09/03/2026 … Sunday 15/03/2026; no holiday that week).
+MON, SAT = date(2026, 3, 9), date(2026, 3, 14)
+
+
+def local(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=LOCAL_TZ)
+
+
+def test_a_span_that_exactly_fills_a_session_ends_at_its_close_not_at_the_next_opening():
+    calendar = WorkingCalendar()
+    assert calendar.add(local(MON, 7, 30), 4 * 3600) == local(MON, 11, 30)
+    assert calendar.add(local(MON, 7, 30), 4 * 3600 + 1) == local(MON, 13, 0, 1)
+    assert calendar.add(local(MON, 9), 0) == local(MON, 9) and calendar.add(local(MON, 9), -60) == local(MON, 9)
+    assert calendar.add(local(MON, 12), 60) == local(MON, 13, 1)  # from lunch: counting starts at 13:00
+
+
+def test_working_time_between_two_moments_skips_lunch_and_is_negative_backwards():
+    calendar = WorkingCalendar()
+    assert calendar.between(local(MON, 10), local(MON, 14)) == 9000
+    assert calendar.between(local(MON, 14), local(MON, 10)) == -9000
+    assert calendar.between(local(MON, 11, 30), local(MON, 13)) == 0
+    assert calendar.between(local(MON, 16), local(MON + timedelta(days=1), 8)) == 3600 + 1800
+    assert calendar.between(local(MON, 9), local(MON, 9)) == 0
+
+
+def test_a_naive_time_is_read_as_vietnam_time():
+    calendar = WorkingCalendar()
+    assert calendar.add(datetime(2026, 3, 9, 7, 30), 3600) == local(MON, 8, 30)
+    assert calendar.between(datetime(2026, 3, 9, 7, 30), local(MON, 8, 30)) == 3600
+    assert calendar.add(datetime(2026, 3, 9, 0, 30, tzinfo=UTC), 3600) == local(MON, 8, 30)  # 07:30 local
+
+
+def test_a_swapped_working_day_takes_the_hours_of_a_weekday_that_has_sessions():
+    morning, afternoon = (time(7, 30), time(11, 30)), (time(13, 0), time(17, 0))
+    saturday_half = WorkingCalendar(
+        sessions={**{d: (morning, afternoon) for d in range(5)}, 5: (morning,)}, extra_working_days=frozenset({SAT})
+    )
+    assert saturday_half.sessions_on(SAT) == [(local(SAT, 7, 30), local(SAT, 11, 30)), (local(SAT, 13), local(SAT, 17))]
+    tuesday_only = WorkingCalendar(sessions={1: ((time(8), time(12)),)}, extra_working_days=frozenset({MON, SAT}))
+    assert tuesday_only.sessions_on(MON) == [(local(MON, 8), local(MON, 12))]
+    assert tuesday_only.sessions_on(SAT) == [(local(SAT, 8), local(SAT, 12))]
+    sunday_only = WorkingCalendar(sessions={6: ((time(9), time(10)),)}, extra_working_days=frozenset({MON}))
+    assert sunday_only.sessions_on(MON) == [(local(MON, 9), local(MON, 10))]
+    day_off = WorkingCalendar(extra_working_days=frozenset({SAT}), extra_days_off=frozenset({SAT}))
+    assert day_off.sessions_on(SAT) == [] and not day_off.is_swapped_working_day(SAT)
+
+
+def test_the_next_working_day_skips_the_weekend_and_days_off():
+    calendar = WorkingCalendar(extra_days_off=frozenset({MON + timedelta(days=7)}))
+    assert calendar.next_working_day(MON + timedelta(days=4)) == MON + timedelta(days=8)  # Friday -> Tuesday
+    assert calendar.next_working_day(MON) == MON + timedelta(days=1)
+    assert calendar.working_day_on_or_after(SAT) == MON + timedelta(days=8)
+    assert calendar.working_day_on_or_after(MON) == MON
+
+
+def test_a_calendar_with_no_working_day_in_three_years_says_so():
+    every_day = frozenset(MON + timedelta(days=n) for n in range(3 * 366 + 2))
+    calendar = WorkingCalendar(extra_days_off=every_day)
+    with pytest.raises(ValidationError, match="ba năm"):
+        calendar.next_working_day(MON)
+    with pytest.raises(ValidationError, match="ba năm"):
+        calendar.add(local(MON, 8), 3600)
+
+
+@pytest.mark.parametrize(
+    "sessions, message",
+    [
+        ({7: ((time(8), time(9)),)}, "Thứ trong tuần không hợp lệ."),
+        ({-1: ((time(8), time(9)),)}, "Thứ trong tuần không hợp lệ."),
+        ({0: ((time(9), time(9)),)}, "Thứ Hai: giờ kết thúc phải sau giờ bắt đầu."),
+        ({6: ((time(10), time(9)),)}, "Chủ nhật: giờ kết thúc phải sau giờ bắt đầu."),
+        ({2: ((time(8), time(10)), (time(9, 59), time(11)))}, "Thứ Tư: các buổi làm việc bị chồng lên nhau."),
+        ({0: ()}, "Phải có ít nhất một buổi làm việc trong tuần."),
+    ],
+)
+def test_office_sessions_are_refused_with_their_exact_message(sessions, message):
+    with pytest.raises(ValidationError) as refused:
+        WorkingCalendar(sessions=sessions)
+    assert refused.value.message == message
+
+
+def test_sessions_that_touch_are_accepted_and_weekdays_0_to_6_are_valid():
+    calendar = WorkingCalendar(sessions={0: ((time(8), time(10)), (time(10), time(11))), 6: ((time(8), time(9)),)})
+    assert calendar.between(local(MON, 8), local(MON, 11)) == 3 * 3600
+
+
+@pytest.mark.parametrize(
+    "kind, amount, accepted",
+    [
+        ("working_days", 1, True),
+        ("working_days", 0, False),
+        ("working_hours", -1, False),
+        ("calendar_days", "3", False),
+        ("same_day", 0, True),
+        ("same_day", None, True),
+        ("weeks", 1, False),
+    ],
+)
+def test_a_deadline_accepts_one_and_refuses_zero_with_its_message(kind, amount, accepted):
+    if accepted:
+        Deadline(kind, amount)
+        return
+    with pytest.raises(ValidationError) as refused:
+        Deadline(kind, amount)
+    assert refused.value.message in ("Loại thời hạn không hợp lệ.", "Thời hạn giải quyết phải là số nguyên lớn hơn 0.")
+    assert (refused.value.message == "Loại thời hạn không hợp lệ.") is (kind == "weeks")
+
+
+@pytest.mark.parametrize(
+    "kind, amount, cutoff, text",
+    [
+        ("same_day", 0, "15:00", "Trong ngày (nhận sau 15:00: ngày làm việc tiếp theo)"),
+        ("same_day", 0, None, "Trong ngày"),
+        ("working_days", 5, None, "5 ngày làm việc"),
+        ("working_hours", 8, None, "8 giờ làm việc"),
+        ("calendar_days", 30, None, "30 ngày (lịch)"),
+        ("other", 2, None, "2 other"),
+    ],
+)
+def test_a_deadline_is_described_as_staff_read_it(kind, amount, cutoff, text):
+    assert describe_deadline(kind, amount, cutoff) == text
+
+
+def test_a_same_day_receipt_at_the_cutoff_minute_is_due_today_and_one_minute_later_tomorrow():
+    calendar, rule = WorkingCalendar(), Deadline("same_day", 0, time(15, 0))
+    assert due_at(calendar, rule, local(MON, 15, 0, 59)) == local(MON, 17)
+    assert due_at(calendar, rule, local(MON, 15, 1)) == local(MON + timedelta(days=1), 17)
+    assert due_at(calendar, Deadline("same_day", 0), local(MON, 16, 59, 59)) == local(MON, 17)
+    assert due_at(calendar, Deadline("same_day", 0), local(MON, 17)) == local(MON + timedelta(days=1), 17)
+    assert due_at(calendar, Deadline("same_day", 0), local(SAT, 9)) == local(MON + timedelta(days=7), 17)
+
+
+def test_overdue_starts_one_instant_after_the_appointment():
+    due = local(MON, 17)
+    assert not is_overdue(due, due) and is_overdue(due, due + timedelta(microseconds=1))
+
+
+@pytest.mark.parametrize(
+    "text, parsed",
+    [("07:30", time(7, 30)), (" 7:05 ", time(7, 5)), ("23:59", time(23, 59)), ("00:00", time(0, 0))],
+)
+def test_times_are_read_from_hh_mm(text, parsed):
+    assert parse_hhmm(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["24:00", "07:60", "7h30", "0730", "", None, 730, "07:30:00", "123:00"])
+def test_anything_but_hh_mm_is_refused_with_the_value_in_the_message(text):
+    with pytest.raises(ValidationError) as refused:
+        parse_hhmm(text)
+    assert refused.value.message == f"Giờ '{text}' không hợp lệ (định dạng HH:MM, ví dụ 07:30)."
+
+
+def test_times_are_written_as_hh_mm():
+    assert format_hhmm(time(7, 5)) == "07:05" and format_hhmm(time(17, 0)) == "17:00"
+
+
+def test_a_swapped_weekday_keeps_its_own_hours_and_a_swapped_weekend_day_takes_the_first_open_weekday():
+    monday, tuesday, friday = ((time(8), time(12)),), ((time(13), time(17)),), ((time(9), time(10)),)
+    calendar = WorkingCalendar(
+        sessions={4: friday, 0: monday, 1: tuesday}, extra_working_days=frozenset({MON + timedelta(days=1), SAT})
+    )
+    tue = MON + timedelta(days=1)
+    assert calendar.sessions_on(tue) == [(local(tue, 13), local(tue, 17))]
+    assert calendar.sessions_on(SAT) == [(local(SAT, 8), local(SAT, 12))]  # Monday's, the first weekday open
+    out_of_order = WorkingCalendar(sessions={4: friday, 1: tuesday}, extra_working_days=frozenset({SAT}))
+    assert out_of_order.sessions_on(SAT) == [(local(SAT, 13), local(SAT, 17))]  # Tuesday's, not Friday's
+
+
+def test_a_swapped_day_of_a_weekend_only_office_takes_the_first_listed_weekend_hours():
+    sunday, saturday = ((time(10), time(11)),), ((time(8), time(9)),)
+    calendar = WorkingCalendar(sessions={6: sunday, 5: saturday}, extra_working_days=frozenset({MON}))
+    assert calendar.sessions_on(MON) == [(local(MON, 10), local(MON, 11))]
+
+
+def test_the_three_year_limits_say_so_in_full():
+    every_day = frozenset(MON + timedelta(days=n) for n in range(3 * 366 + 2))
+    calendar = WorkingCalendar(extra_days_off=every_day)
+    with pytest.raises(ValidationError) as refused:
+        calendar.next_working_day(MON)
+    assert refused.value.message == "Lịch làm việc không có ngày làm việc nào trong ba năm tới."
+    with pytest.raises(ValidationError) as refused:
+        calendar.add(local(MON, 8), 3600)
+    assert refused.value.message == "Thời hạn vượt quá ba năm làm việc; kiểm tra lại cấu hình."
+
+
+def test_a_receipt_within_the_cutoff_minute_is_on_time_whatever_its_fraction_of_a_second():
+    received = local(MON, 15).replace(microsecond=500)
+    assert due_at(WorkingCalendar(), Deadline("same_day", 0, time(15, 0)), received) == local(MON, 17)
