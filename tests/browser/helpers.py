@@ -14,7 +14,10 @@ DEMO_PASSWORD = "motcua@2026"
 
 
 def settled(page: Page) -> None:
+    """Waits until the Streamlit app is idle; a citizen's light page (plain HTML, no Streamlit) is always idle."""
     app = page.get_by_test_id("stApp")
+    if app.count() == 0:
+        return
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
     expect(app).to_have_attribute("data-test-script-state", "notRunning")
 
