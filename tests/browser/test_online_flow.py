@@ -18,7 +18,7 @@ from services.dossiers import counter_results, returns
 from tests.browser.helpers import open_page, sign_in
 from tests.builders import actor
 from tests.conftest import ROOT
-from tests.intake_builders import SCAN, bride, groom
+from tests.intake_builders import MARRIAGE_ENTRY, SCAN, bride, groom
 from tests.notify_builders import smtp_server, without_online_demo
 
 EMAIL = "an.online@example.vn"
@@ -109,7 +109,8 @@ def test_a_marriage_filed_online_is_supplemented_accepted_returned_and_each_step
         assert dossier.channel == 2
         with write(demo.engine) as conn:
             decided = counter_results.record_decision(conn, clerk, dossier_id=dossier.id,
-                                                      expected_version=dossier.version, approve=True)  # fmt: skip
+                                                      expected_version=dossier.version, approve=True,
+                                                      marriage=MARRIAGE_ENTRY)  # fmt: skip
         with write(demo.engine) as conn:
             returns.return_result(conn, clerk, dossier_id=dossier.id, expected_version=decided["version"],
                                   collector_name=groom()["full_name"], collector_cccd=groom()["cccd"])  # fmt: skip
