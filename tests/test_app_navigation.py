@@ -40,6 +40,11 @@ PAGE_ROLES = {
     "pages/admin_import.py": {"admin"},
     "pages/admin_copy_config.py": {"admin"},
     "pages/readiness.py": {"admin", "city_leader"},
+    "pages/admin_trusted_certs.py": {"admin", "leader"},
+    "pages/online_inbox.py": {"clerk", "leader"},
+    "pages/admin_notifications.py": {"admin"},
+    "pages/withdrawal.py": {"clerk"},
+    "pages/tracking_book.py": {"clerk", "leader"},
 }
 # One demo account per role.
 ROLE_OF = {

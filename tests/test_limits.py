@@ -14,7 +14,7 @@ from services.feedback import items as feedback
 from services.feedback import routing as feedback_routing
 from services.queue import setup as queue_config
 from services.transfers import postal
-from tests.builders import actor
+from tests.builders import TINY_PNG, actor
 
 # (name, lowest accepted, highest accepted)
 SETTING_RANGES = [
@@ -28,7 +28,7 @@ SETTING_RANGES = [
 # (field, shortest accepted, longest accepted) of a citizen's feedback, in characters
 FEEDBACK_LENGTHS = [("title", 1, 200), ("content", 10, 5000), ("address", 0, 300), ("contact_name", 0, 120)]
 MAX_FEEDBACK_PHOTOS = 5
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = TINY_PNG  # a real image: uploads are decoded and re-encoded
 
 
 def apply_setting(engine, name: str, value: int) -> None:

@@ -14,7 +14,7 @@ from services.core.clock import local_today
 from services.core.errors import NotFound, PermissionDenied
 from services.feedback import desk as feedback_desk
 from services.feedback import routing as feedback_routing
-from services.ioc import early_warnings, kpi, rivers
+from services.ioc import early_warnings, index766, kpi, rivers
 from services.processing import worklist
 from services.queue import setup as queue_config
 from services.rollout import config_copy, staff_import
@@ -36,7 +36,7 @@ ALLOWED = {
         "truongphong.nhs": NONE,
         "chuyenvien.nhs": NONE,
     },
-    "kpi ranking": {"admin": ALL, "lanhdao.tp": ALL},
+    "index ranking": {"admin": ALL, "lanhdao.tp": ALL},
     "early warnings": {
         "admin": ALL,
         "lanhdao.tp": ALL,
@@ -75,7 +75,7 @@ ALLOWED = {
     "staff import history": {"admin": ALL},
     "config copy history": {"admin": ALL},
     "river stations": {"admin": ALL, "lanhdao.tp": ALL, "lanhdao.nhs": ALL},
-    "import river readings": {"admin": ALL, "lanhdao.tp": ALL, "lanhdao.nhs": ALL},
+    "import river readings": {"admin": ALL},  # stations belong to no ward: admin only (security review #14)
 }
 # entry points whose unit is required: no city-wide call
 UNIT_ONLY = {"queue settings", "create a department", "feedback desk", "list departments"}
@@ -85,8 +85,8 @@ def call(name: str, conn, me, unit_id):
     period = {"start": local_today() - timedelta(days=29), "end": local_today()}
     if name == "kpi summary":
         return kpi.summary(conn, me, unit_id=unit_id, **period)
-    if name == "kpi ranking":
-        return kpi.ranking(conn, me, **period)
+    if name == "index ranking":
+        return index766.ranking(conn, me, **period)
     if name == "early warnings":
         return early_warnings.early_warnings(conn, me, unit_id=unit_id)
     if name == "list accounts":

@@ -46,4 +46,21 @@ def seed_online_demo(conn: Connection) -> None:
         conn, clerk, submission_id=submitted.submission_id, expected_version=1,
         request="Bổ sung ảnh chụp Giấy chứng sinh (bản chính) của cháu bé.", at=at + timedelta(minutes=50),
     )  # fmt: skip
+    _accepted_certified_copy(conn, clerk, unit_id, store, at - timedelta(days=1))
     notify_alerts.scan_near_due(conn)
+
+
+def _accepted_certified_copy(conn: Connection, clerk, unit_id: int, store, at) -> None:
+    """A marital-status confirmation filed online and accepted yesterday (channel 2: the online rate is not 0)."""
+    offered = {p["code"]: p for p in online_submission.online_procedures(conn)}
+    if "xac_nhan_tthn" not in offered:
+        return
+    document = offered["xac_nhan_tthn"]["documents"][0]["name"]
+    copy = online_submission.NewSubmission(
+        unit_id=unit_id, procedure_code="xac_nhan_tthn", applicant=MOTHER, consent=True,
+        uploads=[(document, "to_khai.pdf", PDF + b"%status")],
+    )  # fmt: skip
+    filed = online_submission.submit_online(conn, store=store, submission=copy, at=at)
+    online_submission.accept(
+        conn, clerk, submission_id=filed.submission_id, expected_version=1, at=at + timedelta(hours=1)
+    )

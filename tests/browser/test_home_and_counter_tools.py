@@ -22,14 +22,6 @@ HUSBAND = "001099012345|123456789|Nguyễn Văn An|01021999|Nam|Số 12, đườ
 WIFE = "048301001234||Trần Thị Bích Ngọc|05032001|Nữ|Tổ 5, khu phố Đông Hải, phường Ngũ Hành Sơn|10042022"
 
 
-@pytest.fixture(autouse=True)
-def sqlite_only(request):
-    """These screens draw figures whose queries run on both databases in tests/test_home.py and
-    tests/test_queue_print.py; in the browser one database is enough for the suite's time."""
-    if request.node.callspec.params.get("database") == "postgresql":
-        pytest.skip("browser check of the home screens runs on SQLite; their services are tested on both databases")
-
-
 def at_home(page: Page) -> None:
     """Right after a sign-in or a page switch the old run's elements linger a moment: wait for one home page."""
     expect(page.get_by_role("heading", name="Trung tâm Phục vụ Hành chính công")).to_have_count(1)
