@@ -175,6 +175,10 @@ with st.form(key("form")):
         key=key("scans"),
     )
     notes = st.text_area("Ghi chú", key=key("notes"), height=68)
+    notify_consent = st.checkbox(
+        "Công dân đồng ý nhận thông báo về hồ sơ qua thư điện tử và tin nhắn (theo thư điện tử, điện thoại đã ghi)",
+        key=key("notify_consent"),
+    )
     submitted = st.form_submit_button("Tiếp nhận và in giấy hẹn", type="primary", icon=":material/save:")
 
 if submitted:
@@ -192,6 +196,7 @@ if submitted:
         land_unit_id=land_unit_id,
         store=store_from_settings(settings()),
         notes=notes,
+        notify_consent=notify_consent,
     )
     if not failed(receipt):
         st.session_state["intake__last"] = {

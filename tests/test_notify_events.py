@@ -113,3 +113,18 @@ def test_a_consent_given_at_the_counter_sends_the_received_message_at_once(demo_
         chosen = notify_events.subscribe_dossier(conn, receipt.dossier_id, phone="0905123456")
     assert chosen == ["sms"]
     assert queued(demo_engine) == [("received", "sms", "0905123456")]
+
+
+def test_consent_given_at_the_counter_queues_the_received_message_with_the_receipt(demo_engine, tmp_path):
+    citizen = {**groom(), "email": "an@example.vn"}
+    receive_marriage(demo_engine, actor(demo_engine, "motcua.nhs"), store_in(tmp_path), at=now(),
+                     applicant=citizen, notify_consent=True)  # fmt: skip
+    assert ("received", "email", "an@example.vn") in queued(demo_engine)
+    assert any(event == "received" and channel == "sms" for event, channel, _ in queued(demo_engine))
+
+
+def test_a_counter_receipt_without_consent_queues_nothing(demo_engine, tmp_path):
+    before = queued(demo_engine)
+    receive_marriage(demo_engine, actor(demo_engine, "motcua.nhs"), store_in(tmp_path), at=now(),
+                     applicant={**groom(), "email": "an@example.vn"})  # fmt: skip
+    assert queued(demo_engine) == before

@@ -39,6 +39,7 @@ from services.dossiers import codes as dossier_codes
 from services.dossiers import files as dossier_files
 from services.dossiers import marriage as legal_marriage
 from services.dossiers.flow import add_event, transition
+from services.notify import events as notify_events
 
 VNEID_SUPPORT = {"none": "Không", "created": "Hỗ trợ tạo tài khoản VNeID", "activated": "Hỗ trợ kích hoạt VNeID"}
 CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
@@ -95,10 +96,24 @@ def receive_dossier(
     store: FileStore | None = None,
     received_at: datetime | None = None,
     notes: str = "",
+    notify_consent: bool = False,
 ) -> Receipt:
+    """A paper dossier at the counter. `notify_consent`: the applicant agreed to be told of each step by e-mail and
+    SMS (to the e-mail and phone just given), recorded in the same transaction as the receipt."""
     if channel == ONLINE_CHANNEL:
         raise ValidationError(ONLINE_ONLY)
-    return _receive(conn, actor, **_arguments(locals()))
+    arguments = _arguments(locals())
+    arguments.pop("notify_consent")
+    receipt = _receive(conn, actor, **arguments)
+    if notify_consent:
+        notify_events.subscribe_dossier(
+            conn,
+            receipt.dossier_id,
+            email=(applicant.get("email") or "").strip(),
+            phone=(applicant.get("phone") or "").strip(),
+            at=receipt.received_at,
+        )
+    return receipt
 
 
 def receive_online(conn: Connection, actor: Actor, *, submitted_at: datetime, **arguments) -> Receipt:
