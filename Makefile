@@ -40,8 +40,13 @@ chromium:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || apt-get install -y -qq fonts-dejavu-core
 	@command -v pdftotext >/dev/null || apt-get install -y -qq poppler-utils
 
+# Two runs: the browser tests' Playwright keeps an event loop in its process for the whole session, which code that
+# calls asyncio.run (pyHanko's validation, ASGI test clients) must not share. Both run; either failing fails.
 test: install-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@status=0; \
+	$(PY) -m pytest $(PYTEST_ARGS) --ignore=tests/browser || status=$$?; \
+	$(PY) -m pytest $(PYTEST_ARGS) tests/browser || status=$$?; \
+	exit $$status
 
 # Mutation testing of the rule modules (not in CI: tens of minutes). MODULES="working_time kpi" to run a few.
 $(VENV)/.installed-mutation: requirements-mutation.txt $(VENV)/.installed-test

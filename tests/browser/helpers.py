@@ -11,6 +11,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 DEMO_PASSWORD = "motcua@2026"
+AUTH_COOKIE = "motcua_auth"
 
 
 def settled(page: Page) -> None:
@@ -30,6 +31,8 @@ def sign_in(page: Page, base_url: str, username: str, password: str = DEMO_PASSW
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible(timeout=30000)
+    # The cookie component writes the sign-in cookie after that run, which starts one more run: wait for both.
+    wait_for_cookie(page, AUTH_COOKIE, present=True)
     settled(page)
 
 

@@ -2,27 +2,19 @@
 the unit suggested from the address on the desk and passes the item to that ward, whose leader finds it in the
 triage queue."""
 
-import re
-
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import click, open_page, sign_in
+from tests.browser.helpers import choose, click, open_page, settled, sign_in
 
 TIMEOUT = 20000
 HERE = {"latitude": 16.0678, "longitude": 108.222}
 REASON = "Địa điểm trên đường Trần Phú thuộc phường Hải Châu quản lý"
 
 
-def pick(page: Page, label: str, option: str) -> None:
-    page.get_by_label(label).click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=re.compile(re.escape(option))).first.click()
-
-
 def choose_item(page: Page, view: str, code: str) -> None:
     open_page(page, "Phản ánh, kiến nghị")
     page.get_by_text(view, exact=True).click()
-    pick(page, "Chọn phản ánh để xem và xử lý", code)
+    choose(page, "Chọn phản ánh để xem và xử lý", code)
 
 
 def citizen_submits_with_location(browser: Browser, live_app: str) -> tuple[str, str]:
@@ -56,8 +48,9 @@ def test_a_pinned_report_is_passed_to_the_ward_suggested_by_its_address(live_app
     expect(page.get_by_text(pinned, exact=True)).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Đơn vị gợi ý (theo tên phường/xã ghi trong địa chỉ)")).to_be_visible()
     expect(page.get_by_text("Phường Hải Châu", exact=True)).to_be_visible()
+    settled(page)
     page.get_by_text("Chuyển đơn vị xử lý khác (phường/xã khác)").click()
-    pick(page, "Đơn vị nhận", "Phường Hải Châu")
+    choose(page, "Đơn vị nhận", "Phường Hải Châu")
     page.get_by_label("Lý do chuyển").fill(REASON)
     click(page, "Chuyển đơn vị")
     expect(page.get_by_text("Đã chuyển phản ánh tới Phường Hải Châu.")).to_be_visible(timeout=TIMEOUT)
