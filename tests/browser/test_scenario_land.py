@@ -65,7 +65,7 @@ def confirm_arrival(page: Page, demo, tracking: str) -> None:
     expect(page.get_by_text(f"Đã xác nhận nhận chuyến gửi {tracking}.")).to_be_visible(timeout=TIMEOUT)
 
 
-@pytest.mark.xfail(reason="KNOWN BROKEN after the 2026-12-02 merges (failed in the last full CI run); fix next session", strict=False)
+@pytest.mark.xfail(reason="known broken after the 2026-12-02 merges; fix next session", strict=False)
 def test_scenario_3_land_dossier_received_in_one_ward_processed_in_another_and_returned(
     live_app, demo, browser: Browser
 ):
