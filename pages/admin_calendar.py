@@ -6,6 +6,7 @@ from datetime import datetime, time
 import pandas as pd
 import streamlit as st
 
+from components.plain import escaped
 from components.ui import act, actor, fetch
 from services.catalog import admin as catalog_admin
 from services.catalog import procedures as catalog
@@ -65,7 +66,9 @@ with tab_hours:
     if hours is not None:
         st.caption(SOURCE_LABELS[hours["source"]])
         with st.form(f"calendar__hours_{scope_key}"):
-            st.markdown(f"**Giờ làm việc của {scope_name}** (HH:MM; để trống cả hai ô của một buổi nếu nghỉ buổi đó)")
+            st.markdown(
+                f"**Giờ làm việc của {escaped(scope_name)}** (HH:MM; để trống cả hai ô của một buổi nếu nghỉ buổi đó)"
+            )
             sessions: list[dict] = []
             for column, label in zip(st.columns([1.2, 1, 1, 1, 1]), ["Thứ", *SESSION_COLUMNS], strict=True):
                 column.caption(label)
@@ -145,7 +148,7 @@ with tab_days:
     else:
         st.caption(f"Năm {year} chưa có ngày điều chỉnh nào của địa phương.")
     with st.form(f"calendar__add_override_{scope_key}", clear_on_submit=True):
-        st.markdown(f"**Thêm ngày điều chỉnh cho {scope_name}**")
+        st.markdown(f"**Thêm ngày điều chỉnh cho {escaped(scope_name)}**")
         day = st.date_input("Ngày", value=None, format="DD/MM/YYYY", key="calendar__override_day")
         kind = st.radio(
             "Loại",
