@@ -1,7 +1,7 @@
 """The trial report counts each scenario's dossiers of the trial days and exports to Excel and PDF."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -91,3 +91,28 @@ def test_a_lesson_needs_a_problem_and_stays_in_ones_own_unit(demo):
             conn, actor(demo.engine, "lanhdao.nhs"), unit_id=unit_id, start=date(2025, 6, 22), end=date(2025, 6, 22)
         )
     assert [lesson["problem"] for lesson in lessons][-1] == "Máy in hỏng"
+
+
+def test_a_lesson_logged_after_midnight_in_vietnam_may_carry_the_local_date(demo):
+    """00:30 on 03/12 in Đà Nẵng is still 02/12 in UTC; the local date is today, the day after is the future."""
+    just_after_midnight = datetime(2026, 12, 2, 17, 30, tzinfo=UTC)
+    with write(demo.engine) as conn:
+        trial_report.add_lesson(
+            conn,
+            actor(demo.engine, "motcua.nhs"),
+            unit_id=nhs(demo.engine),
+            day=date(2026, 12, 3),
+            scenario="chung",
+            problem="Máy quét kẹt giấy",
+            at=just_after_midnight,
+        )
+    with write(demo.engine) as conn, pytest.raises(ValidationError, match="tương lai"):
+        trial_report.add_lesson(
+            conn,
+            actor(demo.engine, "motcua.nhs"),
+            unit_id=nhs(demo.engine),
+            day=date(2026, 12, 4),
+            scenario="chung",
+            problem="Máy quét kẹt giấy",
+            at=just_after_midnight,
+        )

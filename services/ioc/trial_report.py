@@ -9,7 +9,7 @@ from sqlalchemy import Connection, and_, case, exists, func, insert, select
 
 from db.schema import dossier_events, dossiers, intake_refusals, procedures, trial_lessons
 from services.core import audit, pdf
-from services.core.clock import format_date, now
+from services.core.clock import format_date, local, now
 from services.core.errors import ValidationError
 from services.core.exports import to_excel
 from services.core.roles import Actor
@@ -48,8 +48,11 @@ def add_lesson(
     problem: str,
     proposal: str = "",
     owner: str = "",
+    at: datetime | None = None,
 ) -> int:
-    """Any staff member of the unit (and city roles) may log a problem seen that day, a proposal and who owns it."""
+    """Any staff member of the unit (and city roles) may log a problem seen that day, a proposal and who owns it.
+
+    "Today" is the date in Asia/Ho_Chi_Minh: between 00:00 and 07:00 local time the UTC date is still yesterday."""
     actor.require_unit(unit_id)
     problem, proposal, owner = nfc(problem), nfc(proposal), nfc(owner)
     if scenario not in LESSON_SCENARIOS:
@@ -58,11 +61,12 @@ def add_lesson(
         raise ValidationError("Hãy ghi vấn đề phát sinh.")
     if len(problem) > MAX_TEXT or len(proposal) > MAX_TEXT or len(owner) > 160:
         raise ValidationError(f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự; người phụ trách 160 ký tự).")
-    if not isinstance(day, date) or day > now().date():
+    at = at or now()
+    if not isinstance(day, date) or day > local(at).date():
         raise ValidationError("Ngày ghi nhận không hợp lệ (không được ở tương lai).")
     values = dict(unit_id=unit_id, day=day, scenario=scenario, problem=problem, proposal=proposal, owner=owner)
     new_id = conn.execute(
-        insert(trial_lessons).values(**values, created_by=actor.username, created_at=now())
+        insert(trial_lessons).values(**values, created_by=actor.username, created_at=at)
     ).inserted_primary_key[0]
     audit.record(conn, actor, action="create", entity="trial_lesson", entity_id=new_id, unit_id=unit_id)
     return new_id
