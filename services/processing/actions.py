@@ -22,7 +22,7 @@ from db.schema import (
 from services.catalog import procedures as catalog
 from services.catalog import steps as legal_steps
 from services.catalog.procedures import calendar_for_unit
-from services.core.clock import format_datetime, local_today, now
+from services.core.clock import format_datetime, local, local_today, now
 from services.core.errors import Conflict, PermissionDenied, ValidationError
 from services.core.files import IMAGE_TYPES, CheckedFile, FileStore, check_uploads
 from services.core.roles import CLERK, DEPARTMENT_HEAD, LEADER, SPECIALIST, Actor
@@ -283,7 +283,7 @@ def _appraisal_values(dossier, appraised_on, participants, findings, conclusion,
         raise ValidationError("Vui lòng chọn ngày thẩm định.")
     if appraised_on > local_today():
         raise ValidationError("Ngày thẩm định không được sau hôm nay.")
-    if appraised_on < dossier["received_at"].date():
+    if appraised_on < local(dossier["received_at"]).date():
         raise ValidationError("Ngày thẩm định không được trước ngày tiếp nhận hồ sơ.")
     if conclusion not in APPRAISAL_CONCLUSIONS:
         raise ValidationError("Vui lòng chọn kết luận thẩm định.")
