@@ -1,7 +1,10 @@
-"""IOC read queries cached for a minute per user, unit and period (the cache is shared by every session)."""
+"""IOC read queries cached for a minute per user, unit and period (the cache is shared by every session).
+
+MOTCUA_IOC_CACHE_SECONDS sets the lifetime (0: read fresh every run, as the browser tests' shared server does)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import streamlit as st
@@ -12,7 +15,7 @@ from services.core.roles import Actor
 from services.ioc import cameras, early_warnings, index766, kpi, rivers, trial_report
 from services.ioc import monitors as ioc_monitors
 
-TTL = 60
+TTL = max(int(os.environ.get("MOTCUA_IOC_CACHE_SECONDS", "60")), 0) or 0.001
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -111,7 +111,6 @@ def qr_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.xfail(reason="known broken after the 2026-12-02 merges; fix next session", strict=False)
 def test_the_clerk_works_from_home_prints_a_walk_in_number_and_fills_intake_from_cccd_qr(live_app, demo, page: Page):
     page.set_default_timeout(20000)
     expect.set_options(timeout=20000)
