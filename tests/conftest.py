@@ -83,7 +83,14 @@ def _checkpoint_and_dispose(engine: Engine) -> None:
 
 
 class PostgresSchemas:
-    """This process's test schema, and one seeded demo schema per local date to copy from."""
+    """This process's test schema, and one seeded demo schema per local date to copy from.
+
+    Refilling all of the demo's tables costs about half a second; a test writes to a handful. So the test schema
+    carries a statement trigger on every table that notes the table's name in `_touched` (outside the app's
+    metadata), and the next test refills only those, with foreign-key and tracking triggers off
+    (`session_replication_role = replica`) since the end state equals the template. Every sequence is reset
+    each time: a rolled-back insert advances a sequence without leaving a note. If the triggers are not all there,
+    or the test before started from another base, everything is refilled (tests/test_fixture_refill.py)."""
 
     def __init__(self):
         tag = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
@@ -91,9 +98,12 @@ class PostgresSchemas:
         self.schema = f"test_{tag}"
         self.engine = self._create(self.schema)
         self.tables = [table.name for table in metadata.sorted_tables]
+        self._install_tracking()
         self.demo_by_day: dict[date, str] = {}
         self._tag = tag
-        self._fill_sql: dict[str, str] = {}
+        self._filled: dict[str, set[str]] = {}
+        self._sequences: dict[str, str] = {}
+        self._base: str | None = None
 
     def _create(self, schema: str) -> Engine:
         with self.admin.begin() as conn:
@@ -102,21 +112,59 @@ class PostgresSchemas:
         migrate.upgrade(engine)
         return engine
 
-    def empty(self) -> None:
+    def _install_tracking(self) -> None:
+        schema = self.schema
+        triggers = "".join(
+            f'CREATE TRIGGER _touched AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{schema}"."{name}" '
+            f'FOR EACH STATEMENT EXECUTE FUNCTION "{schema}"._mark_touched();'
+            for name in self.tables
+        )
         with self.engine.begin() as conn:
-            conn.exec_driver_sql(self._empty_sql())
+            conn.exec_driver_sql(
+                f'CREATE TABLE "{schema}"._touched (name text PRIMARY KEY);'
+                f'CREATE FUNCTION "{schema}"._mark_touched() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
+                f'INSERT INTO "{schema}"._touched VALUES (TG_TABLE_NAME) ON CONFLICT DO NOTHING; RETURN NULL; END $$;'
+                + triggers
+            )
+
+    def _touched(self, conn) -> list[str] | None:
+        """The tables written since the last refill, or None when that cannot be trusted."""
+        intact = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '{self.schema}' "
+            "AND t.tgname = '_touched' AND t.tgenabled = 'O'"
+        ).scalar()
+        if intact != len(self.tables):
+            return None
+        names = {name for (name,) in conn.exec_driver_sql(f'SELECT name FROM "{self.schema}"._touched')}
+        return [name for name in self.tables if name in names]
+
+    def empty(self) -> None:
+        self._refill(None)
 
     def demo(self) -> None:
-        source = self._demo_schema()
-        with self.engine.begin() as conn:
-            conn.exec_driver_sql(self._empty_sql() + self._fill_sql[source])
+        self._refill(self._demo_schema())
 
-    def _empty_sql(self) -> str:
-        deletes = "".join(f'DELETE FROM "{self.schema}"."{name}";' for name in reversed(self.tables))
-        return deletes + (
-            "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), 1, false) "
-            f"FROM pg_sequences WHERE schemaname = '{self.schema}';"
-        )
+    def _refill(self, source: str | None) -> None:
+        with self.engine.begin() as conn:
+            touched = self._touched(conn) if self._base == (source or "") else None
+            tables = self.tables if touched is None else touched
+            sql = "SET LOCAL session_replication_role = replica;"
+            sql += "".join(f'DELETE FROM "{self.schema}"."{name}";' for name in reversed(tables))
+            if source:
+                sql += "".join(
+                    f'INSERT INTO "{self.schema}"."{name}" SELECT * FROM "{source}"."{name}";'
+                    for name in tables
+                    if name in self._filled[source]
+                )
+            sql += (
+                "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), 1, false) "
+                f"FROM pg_sequences WHERE schemaname = '{self.schema}';"
+            )
+            sql += self._sequences.get(source or "", "")
+            sql += f'DELETE FROM "{self.schema}"._touched;'
+            conn.exec_driver_sql(sql)
+        self._base = source or ""
 
     def _demo_schema(self) -> str:
         day = local_today()
@@ -125,24 +173,24 @@ class PostgresSchemas:
             engine = self._create(schema)
             with write(engine) as conn:
                 seed_demo(conn)
-            self._fill_sql[schema] = self._copy_sql(engine, schema)
+            self._remember(engine, schema)
             engine.dispose()
             self.demo_by_day[day] = schema
         return self.demo_by_day[day]
 
-    def _copy_sql(self, engine: Engine, source: str) -> str:
+    def _remember(self, engine: Engine, source: str) -> None:
         with engine.connect() as conn:
-            filled = [name for name in self.tables if conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first()]
+            self._filled[source] = {
+                name for name in self.tables if conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first()
+            }
             sequences = conn.exec_driver_sql(
                 f"SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = '{source}'"
             ).all()
-        inserts = "".join(f'INSERT INTO "{self.schema}"."{n}" SELECT * FROM "{source}"."{n}";' for n in filled)
-        setvals = "".join(
+        self._sequences[source] = "".join(
             f'SELECT setval(\'"{self.schema}"."{name}"\', {value}, true);'
             for name, value in sequences
             if value is not None
         )
-        return inserts + setvals
 
     def close(self) -> None:
         self.engine.dispose()
